@@ -1,0 +1,73 @@
+# The same targets run locally and in CI (.ci/run calls `make test`).
+# On first use the environment is built from the repository's own pinned files:
+# requirements-bootstrap.txt (uv, by hash) and uv.lock (everything else).
+
+PYTHON ?= python3
+UV_DIR := .uv
+UV := $(UV_DIR)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+SYNCED := $(VENV)/.synced
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(UV): requirements-bootstrap.txt
+	$(PYTHON) -m venv $(UV_DIR)
+	$(UV_DIR)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-bootstrap.txt
+	@touch $@
+
+$(SYNCED): $(UV) uv.lock pyproject.toml generated_client/pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+.PHONY: venv
+venv: $(SYNCED) ## Build .venv from uv.lock
+
+.PHONY: lock
+lock: $(UV) ## Re-resolve uv.lock after changing dependencies in pyproject.toml
+	$(UV) lock --python $(PYTHON)
+
+.PHONY: generate
+generate: $(SYNCED) ## Regenerate generated_client/ from openapi.yaml
+	$(BIN)/python -m codegen generate
+
+.PHONY: check-generated
+check-generated: $(SYNCED) ## Fail if generated_client/ differs from a fresh generation
+	$(BIN)/python -m codegen check
+
+.PHONY: validate-spec
+validate-spec: $(SYNCED) ## Validate openapi.yaml against the OpenAPI 3.1 schema
+	$(BIN)/openapi-spec-validator openapi.yaml
+
+.PHONY: typecheck
+typecheck: $(SYNCED) ## mypy --strict on the generated client and on the project's own code
+	$(BIN)/mypy --strict generated_client/memories_client
+	$(BIN)/mypy
+
+.PHONY: lint
+lint: $(SYNCED) ## ruff lint and format check
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
+
+.PHONY: format
+format: $(SYNCED) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --no-cache --fix .
+	$(BIN)/ruff format --no-cache .
+
+.PHONY: pytest
+pytest: $(SYNCED) ## Run the test suites
+	$(BIN)/pytest
+
+.PHONY: test
+test: validate-spec check-generated typecheck lint pytest ## Everything CI runs
+
+.PHONY: clean
+clean: ## Remove the environments and caches
+	rm -rf $(UV_DIR) $(VENV) .mypy_cache .pytest_cache .ruff_cache

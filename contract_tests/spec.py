@@ -1,0 +1,133 @@
+"""The contract, loaded once, with the lookups the suite needs: examples, response schemas, validators.
+
+Schemas are validated with the OpenAPI 3.1 dialect (openapi-schema-validator) through a `referencing`
+registry that holds the whole document, so a schema is named by its JSON pointer and its `$ref`s resolve
+wherever they point.
+"""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema.protocols import Validator
+from openapi_schema_validator import OAS31Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+_SPEC_URI = "urn:memories-ai:openapi"
+
+# JSON Schema keywords whose values are subschemas: one schema, a list of them, or a map of them.
+_SUBSCHEMA = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example in the spec and the schema it must satisfy, both named by JSON pointer."""
+
+    location: str
+    schema: str
+    value: Any
+
+
+@cache
+def load_spec() -> Mapping[str, Any]:
+    """The parsed openapi.yaml."""
+    with SPEC_PATH.open(encoding="utf-8") as handle:
+        spec: dict[str, Any] = yaml.safe_load(handle)
+    return spec
+
+
+def pointer(*tokens: str) -> str:
+    """A JSON pointer (RFC 6901) built from unescaped tokens."""
+    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in tokens)
+
+
+def resolve(node: Any) -> Any:
+    """Follow local `$ref`s until a node that is not a reference."""
+    while isinstance(node, Mapping) and "$ref" in node:
+        target: Any = load_spec()
+        for token in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+@cache
+def _registry() -> Registry[Any]:
+    resource: Resource[Any] = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
+    return registry
+
+
+def validator(schema_pointer: str) -> Validator:
+    """A validator for the schema at `schema_pointer` in the spec."""
+    checker: Validator = OAS31Validator(
+        {"$ref": f"{_SPEC_URI}#{schema_pointer}"},
+        registry=_registry(),
+        format_checker=OAS31Validator.FORMAT_CHECKER,
+    )
+    return checker
+
+
+def response_schema_pointer(path: str, method: str, status: str) -> str:
+    """The pointer to the JSON schema of an operation's documented response."""
+    response = load_spec()["paths"][path][method]["responses"][status]
+    if "$ref" in response:
+        base = str(response["$ref"]).removeprefix("#")
+    else:
+        base = pointer("paths", path, method, "responses", status)
+    return base + pointer("content", "application/json", "schema")
+
+
+def iter_examples() -> Iterator[Example]:
+    """Every example in the spec: of media types, parameters and headers, and of schemas."""
+    yield from _walk_document(load_spec(), ())
+
+
+def _walk_document(node: Any, tokens: tuple[str, ...]) -> Iterator[Example]:
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _walk_document(item, (*tokens, str(index)))
+        return
+    if not isinstance(node, Mapping):
+        return
+    if "schema" in node:
+        # A media type, parameter or header object: its examples must satisfy its schema.
+        schema = pointer(*tokens, "schema")
+        if "example" in node:
+            yield Example(pointer(*tokens, "example"), schema, node["example"])
+        for name, example in node.get("examples", {}).items():
+            yield Example(pointer(*tokens, "examples", name), schema, resolve(example)["value"])
+        yield from _walk_schema(node["schema"], (*tokens, "schema"))
+    for key, value in node.items():
+        if key == "schema" or ("schema" in node and key in ("example", "examples")):
+            continue
+        if tokens == ("components",) and key == "schemas":
+            for name, schema_node in value.items():
+                yield from _walk_schema(schema_node, (*tokens, key, name))
+            continue
+        yield from _walk_document(value, (*tokens, key))
+
+
+def _walk_schema(node: Any, tokens: tuple[str, ...]) -> Iterator[Example]:
+    if not isinstance(node, Mapping):
+        return
+    schema = pointer(*tokens)
+    if "example" in node:
+        yield Example(pointer(*tokens, "example"), schema, node["example"])
+    for index, value in enumerate(node.get("examples", [])):
+        yield Example(pointer(*tokens, "examples", str(index)), schema, value)
+    for keyword in _SUBSCHEMA:
+        yield from _walk_schema(node.get(keyword), (*tokens, keyword))
+    for keyword in _SUBSCHEMA_LISTS:
+        for index, subschema in enumerate(node.get(keyword, [])):
+            yield from _walk_schema(subschema, (*tokens, keyword, str(index)))
+    for keyword in _SUBSCHEMA_MAPS:
+        for name, subschema in node.get(keyword, {}).items():
+            yield from _walk_schema(subschema, (*tokens, keyword, name))

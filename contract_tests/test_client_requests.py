@@ -1,0 +1,127 @@
+"""What the generated client puts on the wire for both input methods, sync and async (httpx.MockTransport)."""
+
+import asyncio
+import io
+import json
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
+
+import httpx
+from memories_client import AuthenticatedClient
+from memories_client.api.assets import upload_asset
+from memories_client.api.embeddings import embed_image
+from memories_client.models import (
+    ErrorEnvelope,
+    ImageEmbeddingAssetRequest,
+    ImageEmbeddingFileRequest,
+    ImageEmbeddingResponse,
+    UploadRequest,
+    UploadResponse,
+)
+from memories_client.types import File
+
+API_KEY = "sk-mai-this_a_test_string_please_use_your_generated_key_during_testing"
+BASE_URL = "http://127.0.0.1:4010/serve/api/v2"
+IMAGE = b"\x89PNG\r\n\x1a\n not really a png"
+
+
+def multipart_fields(request: httpx.Request) -> dict[str, Message]:
+    """The parts of a multipart/form-data request, by field name."""
+    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + request.content)
+    assert message.is_multipart()
+    return {str(part.get_param("name", header="content-disposition")): part for part in message.iter_parts()}
+
+
+def recording_client(seen: list[httpx.Request], body: dict[str, object], status: int = 200) -> AuthenticatedClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        seen.append(request)
+        return httpx.Response(status, json=body)
+
+    transport = httpx.MockTransport(handler)
+    client = AuthenticatedClient(base_url=BASE_URL, token=API_KEY, prefix="")
+    client.set_httpx_client(httpx.Client(base_url=BASE_URL, headers={"Authorization": API_KEY}, transport=transport))
+    client.set_async_httpx_client(
+        httpx.AsyncClient(base_url=BASE_URL, headers={"Authorization": API_KEY}, transport=transport)
+    )
+    return client
+
+
+EMBEDDING_BODY: dict[str, object] = {"code": 200, "msg": "success", "data": {"embedding": [0.6, 0.8]}}
+
+
+def test_raw_key_auth_header_comes_from_prefix_empty() -> None:
+    client = AuthenticatedClient(base_url=BASE_URL, token=API_KEY, prefix="")
+    assert client.get_httpx_client().headers["Authorization"] == API_KEY
+
+
+def test_file_method_sends_multipart_with_file_and_model() -> None:
+    seen: list[httpx.Request] = []
+    with recording_client(seen, EMBEDDING_BODY) as client:
+        body = ImageEmbeddingFileRequest(
+            file=File(payload=io.BytesIO(IMAGE), file_name="a.png", mime_type="image/png"), model="mobileclip"
+        )
+        result = embed_image.sync(client=client, body=body)
+    assert isinstance(result, ImageEmbeddingResponse)
+    assert result.data.embedding == [0.6, 0.8]
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", "/serve/api/v2/embeddings/image")
+    assert request.headers["Authorization"] == API_KEY
+    fields = multipart_fields(request)
+    assert fields.keys() == {"file", "model"}
+    assert fields["file"].get_content_type() == "image/png"
+    assert fields["file"].get_filename() == "a.png"
+    assert fields["file"].get_payload(decode=True) == IMAGE
+    assert fields["model"].get_payload(decode=True) == b"mobileclip"
+
+
+def test_asset_method_sends_json() -> None:
+    seen: list[httpx.Request] = []
+    with recording_client(seen, EMBEDDING_BODY) as client:
+        body = ImageEmbeddingAssetRequest(asset_id="re_42", model="multimodalembedding@001")
+        result = embed_image.sync(client=client, body=body)
+    assert isinstance(result, ImageEmbeddingResponse)
+    (request,) = seen
+    assert request.headers["Content-Type"] == "application/json"
+    assert json.loads(request.content) == {"asset_id": "re_42", "model": "multimodalembedding@001"}
+
+
+def test_async_methods_send_the_same_requests() -> None:
+    seen: list[httpx.Request] = []
+
+    async def both_methods() -> list[object]:
+        async with recording_client(seen, EMBEDDING_BODY) as client:
+            by_file = await embed_image.asyncio(
+                client=client,
+                body=ImageEmbeddingFileRequest(file=File(payload=io.BytesIO(IMAGE)), model="multimodalembedding@001"),
+            )
+            by_asset = await embed_image.asyncio(
+                client=client, body=ImageEmbeddingAssetRequest(asset_id="re_42", model="mobileclip")
+            )
+            return [by_file, by_asset]
+
+    results = asyncio.run(both_methods())
+    assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
+    assert multipart_fields(seen[0])["model"].get_payload(decode=True) == b"multimodalembedding@001"
+    assert json.loads(seen[1].content) == {"asset_id": "re_42", "model": "mobileclip"}
+    assert all(request.headers["Authorization"] == API_KEY for request in seen)
+
+
+def test_upload_returns_the_asset_id() -> None:
+    seen: list[httpx.Request] = []
+    body = {"code": 200, "msg": "success", "data": {"asset_id": "re_660727003963174912"}, "success": True}
+    with recording_client(seen, body) as client:
+        result = upload_asset.sync(client=client, body=UploadRequest(file=File(payload=io.BytesIO(IMAGE))))
+    assert isinstance(result, UploadResponse)
+    assert result.data.asset_id == "re_660727003963174912"
+    assert multipart_fields(seen[0]).keys() == {"file"}
+
+
+def test_documented_error_parses_into_the_error_envelope() -> None:
+    seen: list[httpx.Request] = []
+    with recording_client(seen, {"code": 401, "msg": "Unauthorized", "data": None}, status=401) as client:
+        result = embed_image.sync(client=client, body=ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip"))
+    assert isinstance(result, ErrorEnvelope)
+    assert (result.code, result.msg, result.data) == (401, "Unauthorized", None)

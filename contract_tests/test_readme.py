@@ -1,0 +1,55 @@
+"""The README's client examples type-check under `mypy --strict`, and misuse of the client does not."""
+
+import re
+from pathlib import Path
+
+import pytest
+from mypy import api as mypy_api
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+CODE_BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+def mypy_errors(program: str, folder: Path) -> list[str]:
+    """The errors mypy --strict reports for `program`; fails the test if mypy itself could not run."""
+    source = folder / "readme_example.py"
+    source.write_text(program, encoding="utf-8")
+    report, problems, status = mypy_api.run(["--strict", "--no-error-summary", str(source)])
+    errors = [line for line in report.splitlines() if ": error:" in line]
+    assert (status, problems) == (1 if errors else 0, ""), report + problems
+    return errors
+
+
+def test_readme_shows_both_methods_sync_and_async_with_the_raw_key() -> None:
+    usage = "\n".join(CODE_BLOCKS)
+    for needle in (
+        "ImageEmbeddingFileRequest(",
+        "ImageEmbeddingAssetRequest(",
+        "embed_image.sync(",
+        "await embed_image.asyncio(",
+        "upload_asset.sync(",
+        'prefix=""',
+    ):
+        assert needle in usage
+
+
+@pytest.mark.parametrize("block", CODE_BLOCKS, ids=[f"block{index}" for index in range(len(CODE_BLOCKS))])
+def test_readme_example_type_checks(block: str, tmp_path: Path) -> None:
+    assert mypy_errors(block, tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "broken", "error_code"),
+    [
+        ('model="multimodalembedding@001"', 'model="resnet-50"', "arg-type"),
+        ("client=client,\n            body=ImageEmbeddingFileRequest(", "body=ImageEmbeddingFileRequest(", "call-arg"),
+        ("vector: list[float] = result.data.embedding", "vector: list[str] = result.data.embedding", "assignment"),
+    ],
+    ids=["unknown-model", "missing-client", "wrong-vector-type"],
+)
+def test_misuse_of_the_client_fails_type_checking(original: str, broken: str, error_code: str, tmp_path: Path) -> None:
+    block = CODE_BLOCKS[0]
+    assert original in block
+    errors = mypy_errors(block.replace(original, broken, 1), tmp_path)
+    assert errors
+    assert all(f"[{error_code}]" in error for error in errors), errors
