@@ -34,6 +34,14 @@ venv: $(SYNCED) ## Build .venv from uv.lock
 lock: $(UV) ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(UV) lock --python $(PYTHON)
 
+.PHONY: demo
+demo: $(SYNCED) ## Start the mock, embed the sample images by both methods, print a similarity table
+	$(BIN)/python -m examples.demo
+
+.PHONY: mock
+mock: $(SYNCED) ## Serve the mock on 127.0.0.1:4010 (MOCK_ARGS="--fault-rate 0.1 ..." for more)
+	$(BIN)/python -m mock_server $(MOCK_ARGS)
+
 .PHONY: generate
 generate: $(SYNCED) ## Regenerate generated_client/ from openapi.yaml
 	$(BIN)/python -m codegen generate

@@ -50,11 +50,9 @@ def pointer(*tokens: str) -> str:
 
 def resolve(node: Any) -> Any:
     """Follow local `$ref`s until a node that is not a reference."""
+    resolver = _registry().resolver(base_uri=_SPEC_URI)
     while isinstance(node, Mapping) and "$ref" in node:
-        target: Any = load_spec()
-        for token in str(node["$ref"]).removeprefix("#/").split("/"):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
-        node = target
+        node = resolver.lookup(str(node["$ref"])).contents
     return node
 
 

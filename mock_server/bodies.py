@@ -1,0 +1,90 @@
+"""Reading request bodies within limits: a body over its limit is refused with 413 before it fills memory."""
+
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.types import Message, Receive
+
+from mock_server import multipart
+from mock_server.envelope import ApiError
+from mock_server.multipart import Part
+
+JSON_TYPE = "application/json"
+MULTIPART_TYPE = "multipart/form-data"
+
+_ASSET_ID = re.compile(r"re_[0-9]+")
+
+
+def media_type(request: Request) -> str:
+    """The request's media type, without parameters, lower-cased ("" when absent)."""
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, f"Request body too large: the limit is {limit} bytes")
+
+
+def _limited(request: Request, limit: int) -> Request:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    receive: Receive = request.receive
+    received = 0
+
+    async def counting_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise _too_large(limit)
+        return message
+
+    return Request(request.scope, counting_receive)
+
+
+async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
+    """The JSON object in the body; 400 for anything else."""
+    body = await _limited(request, limit).body()
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: deeply nested arrays or objects
+        raise ApiError(400, "Invalid JSON body") from None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "The JSON body must be an object")
+    return payload
+
+
+async def read_parts(request: Request, limit: int) -> dict[str, Part]:
+    """The parts of a multipart/form-data body, by field name."""
+    limited = _limited(request, limit)
+    return await multipart.read_parts(limited.headers.get("content-type", ""), limited.stream())
+
+
+def file_part(parts: dict[str, Part], name: str) -> Part:
+    """A required part holding file content; a part without a filename is taken as the content too."""
+    part = parts.get(name)
+    if part is None:
+        raise ApiError(400, f"Missing field: {name}")
+    return part
+
+
+def text_field(fields: dict[str, Part] | dict[str, Any], name: str) -> str:
+    """A required string field, of a form or of a JSON object."""
+    value = fields.get(name)
+    if isinstance(value, Part):
+        value = value.text()
+    if value is None:
+        raise ApiError(400, f"Missing field: {name}")
+    if not isinstance(value, str):
+        raise ApiError(400, f"Field {name} must be a string")
+    return value
+
+
+def asset_id_field(payload: dict[str, Any]) -> str:
+    """The `asset_id` of a JSON body, checked for the provider's `re_<digits>` form."""
+    asset_id = text_field(payload, "asset_id")
+    if not _ASSET_ID.fullmatch(asset_id):
+        raise ApiError(400, "Invalid asset_id: asset ids look like re_<digits>")
+    return asset_id

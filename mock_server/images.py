@@ -1,0 +1,142 @@
+"""Uploaded files: which are images the API accepts, and a compact description of what each image shows.
+
+An image is really decoded (Pillow), so truncated files, undecodable data and decompression bombs are
+refused like the real API refuses them. What remains is a small thumbnail, turned into a feature vector
+that changes little when the picture is re-encoded or resized: the basis of the mock's embeddings.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from mock_server.envelope import ApiError
+
+# Pillow's names for the formats the provider accepts (MPO is Pillow's name for multi-picture JPEG).
+ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
+_ACCEPTED_DECODED = frozenset({*ACCEPTED_FORMATS, "MPO"})
+
+# The upload endpoint also takes video and audio, which this API cannot embed: recognised by signature.
+_MEDIA_SIGNATURES: tuple[tuple[int, bytes, bytes, str], ...] = (
+    # (offset, signature, second signature at offset 8 or b"", media type)
+    (4, b"ftyp", b"", "video/mp4"),
+    (0, b"\x1a\x45\xdf\xa3", b"", "video/webm"),
+    (0, b"RIFF", b"AVI ", "video/x-msvideo"),
+    (0, b"RIFF", b"WAVE", "audio/wav"),
+    (0, b"FLV", b"", "video/x-flv"),
+    (0, b"ID3", b"", "audio/mpeg"),
+    (0, b"\xff\xfb", b"", "audio/mpeg"),
+    (0, b"OggS", b"", "audio/ogg"),
+    (0, b"fLaC", b"", "audio/flac"),
+)
+
+THUMBNAIL_SIDE = 16
+# Colour matters less than layout; the small constant keeps a flat mid-grey image from having no direction.
+_COLOUR_WEIGHT = 2.0
+_BIAS = 1e-3
+FEATURE_LENGTH = THUMBNAIL_SIDE * THUMBNAIL_SIDE * 3 + 3 + 1
+
+Features = npt.NDArray[np.float32]
+
+_CORRUPT = "Invalid image: the file is truncated or corrupt"
+
+
+@dataclass(frozen=True, eq=False)
+class DecodedImage:
+    """An accepted image: its content digest, format, size, and feature vector."""
+
+    digest: str
+    format: str
+    size: tuple[int, int]
+    features: Features
+
+
+def content_digest(data: bytes) -> str:
+    """The identity of a file's content, shared by both input methods."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sniff_audio_video(data: bytes) -> str | None:
+    """The media type of a video or audio file, recognised by its signature; None for anything else."""
+    for offset, signature, second, media_type in _MEDIA_SIGNATURES:
+        if data[offset : offset + len(signature)] == signature and (not second or data[8:12] == second):
+            return media_type
+    return None
+
+
+class NotAnImage(ApiError):
+    """The file is of no image format the API accepts (415)."""
+
+    def __init__(self) -> None:
+        super().__init__(415, "Unsupported image format: send JPEG, PNG, GIF, WebP, BMP or TIFF")
+
+
+def decode(data: bytes, max_pixels: int, digest: str | None = None) -> DecodedImage:
+    """Decode an image, or refuse it: 400 if empty, broken or too large, `NotAnImage` (415) if no image."""
+    if not data:
+        raise ApiError(400, "Empty file")
+    try:
+        image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except UnidentifiedImageError:
+        if _claimed_format(data) is not None:
+            raise ApiError(400, _CORRUPT) from None
+        raise NotAnImage() from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ApiError(400, "Image too large: it declares more pixels than the decoder allows") from None
+    except Exception:  # Pillow raises many kinds of error on hostile headers
+        raise ApiError(400, _CORRUPT) from None
+    with image:
+        if image.format not in _ACCEPTED_DECODED:
+            raise NotAnImage()
+        width, height = image.size
+        if width * height > max_pixels:
+            raise ApiError(400, f"Image too large: {width}x{height} pixels is over the limit of {max_pixels}")
+        try:
+            _verify(data)
+            features = _features(image)
+        except Exception:  # a truncated or corrupt file fails somewhere inside the decoder
+            raise ApiError(400, _CORRUPT) from None
+        return DecodedImage(digest or content_digest(data), str(image.format), (width, height), features)
+
+
+def _claimed_format(data: bytes) -> str | None:
+    """The accepted format whose signature the file starts with, as Pillow's plugins recognise it."""
+    Image.init()
+    prefix = data[:16]
+    for name in ACCEPTED_FORMATS:
+        accept = Image.OPEN[name][1]
+        if accept is not None and accept(prefix):
+            return name
+    return None
+
+
+def _verify(data: bytes) -> None:
+    # Pillow's integrity check (chunk checksums and the end marker, for PNG) needs an image of its own.
+    with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
+        probe.verify()
+
+
+def _features(image: Image.Image) -> Features:
+    # JPEG can decode at a fraction of its size; the thumbnail needs far less than full resolution.
+    image.draft("RGB", (THUMBNAIL_SIDE * 8, THUMBNAIL_SIDE * 8))
+    image.load()
+    thumbnail = _as_rgb(ImageOps.exif_transpose(image)).resize((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.BOX)
+    pixels = np.asarray(thumbnail, dtype=np.float32) / 255.0
+    means = pixels.mean(axis=(0, 1))
+    layout = (pixels - means).ravel()
+    colour = (means - 0.5) * _COLOUR_WEIGHT
+    return np.concatenate([layout, colour, np.array([_BIAS], dtype=np.float32)]).astype(np.float32)
+
+
+def _as_rgb(image: Image.Image) -> Image.Image:
+    if image.mode.startswith("I;16") or image.mode == "I":
+        # 16- and 32-bit greyscale (PNG, TIFF): scale to 8 bits instead of clipping to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if "A" in image.getbands() or "transparency" in image.info:
+        # Transparent areas show as white, as image viewers show them.
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return image.convert("RGB")

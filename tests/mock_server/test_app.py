@@ -1,0 +1,142 @@
+"""The application around the operations: test controls, routing refusals, the served spec, server errors."""
+
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contract_tests.spec import response_schema_pointer, validator
+from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app
+from mock_server.contract import load_operations
+from mock_server.settings import DEFAULT_SPEC_PATH
+from tests.images import encode, scene
+from tests.mock_server.test_api import assert_error, embed_file, upload_id
+
+pytestmark = pytest.mark.anyio
+
+OPERATIONS = load_operations(DEFAULT_SPEC_PATH)
+DOCUMENTED = [
+    (operation.operation_id, operation.path, status)
+    for operation in OPERATIONS.values()
+    for status in sorted(operation.responses)
+]
+PNG = encode(scene(1))
+
+
+@pytest.mark.parametrize(("operation_id", "path", "status"), DOCUMENTED)
+async def test_prefer_code_returns_the_documented_response(
+    api: httpx.AsyncClient, operation_id: str, path: str, status: int
+) -> None:
+    response = await api.post(path, headers={"Prefer": f"code={status}"}, json={})
+    assert response.status_code == status
+    body = response.json()
+    schema = response_schema_pointer(path, "post", str(status))
+    assert [error.message for error in validator(schema).iter_errors(body)] == []
+    assert body["code"] == status
+    if status in (429, 503):
+        assert response.headers["Retry-After"].isdigit()
+
+
+async def test_prefer_an_undocumented_status_is_a_400_naming_the_documented_ones(api: httpx.AsyncClient) -> None:
+    response = await api.post("/upload", headers={"Prefer": "code=418"}, json={})
+    assert_error(response, 400, "200, 400, 401")
+
+
+async def test_prefer_does_not_bypass_authentication(api: httpx.AsyncClient) -> None:
+    response = await api.post("/upload", headers={"Prefer": "code=200", "Authorization": "wrong"}, json={})
+    assert_error(response, 401)
+
+
+@pytest.mark.parametrize("settings", [Settings(fault_rate=1.0, fault_seed=5, access_log=False)])
+async def test_fault_injection_answers_documented_5xx(api: httpx.AsyncClient) -> None:
+    statuses = set()
+    for _ in range(30):
+        response = await embed_file(api, PNG)
+        assert_error(response, response.status_code, "Injected fault")
+        statuses.add(response.status_code)
+        if response.status_code == 503:
+            assert response.headers["Retry-After"] == "1"
+    assert statuses == {500, 503}
+
+
+async def test_fault_sequence_is_reproducible_from_the_seed() -> None:
+    sequences = []
+    for _ in range(2):
+        app = create_app(Settings(fault_rate=0.5, fault_seed=11, access_log=False))
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": DOCUMENTED_TEST_KEY}
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://mock{API_PREFIX}", headers=headers) as api:
+            sequences.append([(await embed_file(api, PNG)).status_code for _ in range(20)])
+    assert sequences[0] == sequences[1]
+    assert {200, 500, 503} >= set(sequences[0]) > {200}
+
+
+async def test_no_faults_by_default(api: httpx.AsyncClient) -> None:
+    assert {(await embed_file(api, PNG)).status_code for _ in range(40)} == {200}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(rate_limit=2, rate_window=60, api_keys=frozenset({DOCUMENTED_TEST_KEY, "sk-b"}), access_log=False)],
+)
+async def test_rate_limit_is_per_key_with_retry_after(api: httpx.AsyncClient) -> None:
+    assert [(await embed_file(api, PNG)).status_code for _ in range(2)] == [200, 200]
+    limited = await embed_file(api, PNG)
+    assert_error(limited, 429, "Rate limit exceeded")
+    assert int(limited.headers["Retry-After"]) == 30
+    assert (await embed_file(api, PNG, headers={"Authorization": "sk-b"})).status_code == 200
+
+
+async def test_unknown_path_is_a_404_envelope(api: httpx.AsyncClient) -> None:
+    assert_error(await api.post("/embeddings/video", json={}), 404)
+    assert_error(await api.get("/"), 404)
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+async def test_wrong_method_is_a_405_envelope_with_allow(api: httpx.AsyncClient, method: str) -> None:
+    response = await api.request(method, "/embeddings/image")
+    assert_error(response, 405)
+    assert response.headers["Allow"] == "POST"
+
+
+async def test_serves_its_own_spec(api: httpx.AsyncClient) -> None:
+    response = await api.get("http://testserver/openapi.yaml")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/yaml")
+    assert response.content == (Path(__file__).resolve().parents[2] / "openapi.yaml").read_bytes()
+
+
+async def test_an_unexpected_failure_is_a_500_envelope_without_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(data_dir=tmp_path, access_log=False)
+    headers = {"Authorization": DOCUMENTED_TEST_KEY}
+    base_url = f"http://mock{API_PREFIX}"
+    first = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=first, base_url=base_url, headers=headers) as api:
+        asset_id = await upload_id(api)
+    # A restarted server loads the asset, then its file disappears behind the server's back.
+    transport = httpx.ASGITransport(app=create_app(settings), raise_app_exceptions=False)
+    for blob in (tmp_path / "blobs").iterdir():
+        blob.unlink()
+    async with httpx.AsyncClient(transport=transport, base_url=base_url, headers=headers) as restarted:
+        response = await restarted.post("/embeddings/image", json={"asset_id": asset_id, "model": "mobileclip"})
+    assert_error(response, 500, "Internal server error")
+    assert "Traceback" not in response.text
+    assert any("FileNotFoundError" in (record.exc_text or "") for record in caplog.records)
+
+
+@pytest.mark.parametrize("settings", [Settings(access_log=True)])
+async def test_access_log_has_one_line_per_request_without_the_key(
+    api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="mock_server.access")
+    await embed_file(api, PNG)
+    await api.post("/upload", json={}, headers={"Authorization": "sk-mai-wrong-secret"})
+    lines = [record.getMessage() for record in caplog.records if record.name == "mock_server.access"]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"POST {API_PREFIX}/embeddings/image 200 ")
+    assert lines[1].startswith(f"POST {API_PREFIX}/upload 401 ")
+    assert all("key=" in line for line in lines)
+    assert not any(DOCUMENTED_TEST_KEY in line or "sk-mai-wrong-secret" in line for line in lines)

@@ -1,0 +1,111 @@
+"""Decoding: every accepted format decodes; anything else, broken or oversized, is refused with its status."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mock_server.envelope import ApiError
+from mock_server.images import ACCEPTED_FORMATS, FEATURE_LENGTH, decode, sniff_audio_video
+from tests.images import encode, scene
+
+LIMIT = 50_000_000
+
+
+@pytest.mark.parametrize("image_format", ACCEPTED_FORMATS)
+def test_each_accepted_format_decodes(image_format: str) -> None:
+    image = decode(encode(scene(1), image_format), LIMIT)
+    assert image.format == image_format
+    assert image.size == (320, 240)
+    assert image.features.shape == (FEATURE_LENGTH,)
+    assert np.isfinite(image.features).all()
+
+
+@pytest.mark.parametrize(
+    ("mode", "options"),
+    [("RGBA", {}), ("LA", {}), ("P", {}), ("L", {}), ("1", {}), ("I;16", {}), ("CMYK", {"format": "JPEG"})],
+)
+def test_unusual_pixel_modes_decode(mode: str, options: dict[str, str]) -> None:
+    image = decode(encode(scene(2).convert(mode), options.get("format", "PNG" if mode != "CMYK" else "JPEG")), LIMIT)
+    assert np.isfinite(image.features).all()
+    assert np.linalg.norm(image.features) > 0
+
+
+def test_animated_gif_decodes_its_first_frame() -> None:
+    frames = [scene(3), scene(4)]
+    animated = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    first_only = encode(frames[0], "GIF")
+    assert np.allclose(decode(animated, LIMIT).features, decode(first_only, LIMIT).features, atol=1e-6)
+
+
+def test_same_content_has_the_same_digest_and_features() -> None:
+    data = encode(scene(5), "WEBP")
+    first, second = decode(data, LIMIT), decode(data, LIMIT)
+    assert first.digest == second.digest
+    assert np.array_equal(first.features, second.features)
+
+
+@pytest.mark.parametrize("image_format", ACCEPTED_FORMATS)
+def test_truncated_image_is_a_400(image_format: str) -> None:
+    data = encode(scene(6), image_format)
+    with pytest.raises(ApiError) as refused:
+        decode(data[: len(data) // 2], LIMIT)
+    assert refused.value.status == 400
+    assert "truncated or corrupt" in refused.value.msg
+
+
+def test_corrupt_png_checksum_is_a_400() -> None:
+    data = bytearray(encode(scene(7), "PNG"))
+    data[40] ^= 0xFF  # inside the first chunk after the header
+    with pytest.raises(ApiError) as refused:
+        decode(bytes(data), LIMIT)
+    assert refused.value.status == 400
+
+
+def test_empty_file_is_a_400() -> None:
+    with pytest.raises(ApiError) as refused:
+        decode(b"", LIMIT)
+    assert (refused.value.status, refused.value.msg) == (400, "Empty file")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"just some text", b"%PDF-1.7\n", encode(scene(8), "ICO"), encode(scene(8), "PPM"), b"\x00" * 64],
+    ids=["text", "pdf", "ico", "ppm", "zeros"],
+)
+def test_other_formats_are_a_415(data: bytes) -> None:
+    with pytest.raises(ApiError) as refused:
+        decode(data, LIMIT)
+    assert refused.value.status == 415
+
+
+def test_decompression_bomb_is_refused_before_decoding() -> None:
+    # 1-bit, 12000 x 12000: a few kilobytes of PNG that would decode to 144 million pixels.
+    bomb = encode(Image.new("1", (12_000, 12_000)), "PNG")
+    assert len(bomb) < 100_000
+    with pytest.raises(ApiError) as refused:
+        decode(bomb, LIMIT)
+    assert refused.value.status == 400
+    assert "too large" in refused.value.msg
+
+
+def test_pixel_limit_is_the_configured_one() -> None:
+    data = encode(scene(9, (100, 100)), "PNG")
+    assert decode(data, 10_000).size == (100, 100)
+    with pytest.raises(ApiError):
+        decode(data, 9_999)
+
+
+@pytest.mark.parametrize(
+    ("head", "media_type"),
+    [
+        (b"\x00\x00\x00\x18ftypmp42", "video/mp4"),
+        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81", "video/webm"),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00", "audio/mpeg"),
+        (b"OggS\x00\x02\x00\x00", "audio/ogg"),
+        (b"just text", None),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ", None),
+    ],
+)
+def test_audio_and_video_are_recognised_by_signature(head: bytes, media_type: str | None) -> None:
+    assert sniff_audio_video(head) == media_type
