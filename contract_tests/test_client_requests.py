@@ -8,6 +8,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 
 import httpx
+
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -35,26 +36,44 @@ def multipart_fields(request: httpx.Request) -> dict[str, Message]:
 
 
 def recording_client(seen: list[httpx.Request], body: dict[str, object], status: int = 200) -> AuthenticatedClient:
+    """A generated client whose requests (sync and async) reach a MockTransport that records them."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         request.read()
         seen.append(request)
         return httpx.Response(status, json=body)
 
-    transport = httpx.MockTransport(handler)
-    client = AuthenticatedClient(base_url=BASE_URL, token=API_KEY, prefix="")
-    client.set_httpx_client(httpx.Client(base_url=BASE_URL, headers={"Authorization": API_KEY}, transport=transport))
-    client.set_async_httpx_client(
-        httpx.AsyncClient(base_url=BASE_URL, headers={"Authorization": API_KEY}, transport=transport)
-    )
-    return client
+    # The generated client builds its own httpx clients, headers included; only the transport is swapped.
+    return AuthenticatedClient(base_url=BASE_URL, token=API_KEY, httpx_args={"transport": httpx.MockTransport(handler)})
 
 
 EMBEDDING_BODY: dict[str, object] = {"code": 200, "msg": "success", "data": {"embedding": [0.6, 0.8]}}
 
 
-def test_raw_key_auth_header_comes_from_prefix_empty() -> None:
-    client = AuthenticatedClient(base_url=BASE_URL, token=API_KEY, prefix="")
-    assert client.get_httpx_client().headers["Authorization"] == API_KEY
+def test_the_raw_key_is_the_default_auth_and_bearer_must_be_asked_for() -> None:
+    seen: list[httpx.Request] = []
+    with recording_client(seen, EMBEDDING_BODY) as client:
+        embed_image.sync(client=client, body=ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip"))
+    assert seen[0].headers["Authorization"] == API_KEY
+    bearer = AuthenticatedClient(base_url=BASE_URL, token=API_KEY, prefix="Bearer")
+    assert bearer.get_httpx_client().headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+def test_multipart_boundary_is_random_so_no_file_content_can_break_it() -> None:
+    seen: list[httpx.Request] = []
+    tricky = b"\x89PNG\r\n\x1a\n\r\n--+++\r\nContent-Disposition: form-data; name=model\r\n\r\nfake"
+    with recording_client(seen, EMBEDDING_BODY) as client:
+        for _ in range(2):
+            body = ImageEmbeddingFileRequest(
+                file=File(payload=io.BytesIO(tricky), file_name="a.png"), model="mobileclip"
+            )
+            embed_image.sync(client=client, body=body)
+    boundaries = [request.headers["content-type"].partition("boundary=")[2] for request in seen]
+    assert boundaries[0] != boundaries[1]
+    assert "+++" not in boundaries
+    fields = multipart_fields(seen[0])
+    assert fields["file"].get_payload(decode=True) == tricky
+    assert fields["model"].get_payload(decode=True) == b"mobileclip"
 
 
 def test_file_method_sends_multipart_with_file_and_model() -> None:

@@ -6,11 +6,11 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from memories_client import AuthenticatedClient
 from mypy import api as mypy_api
 
 from codegen import find_drift, generate
 from codegen.regenerate import GENERATED_CLIENT, SPEC, TEMPLATES
+from memories_client import AuthenticatedClient
 
 STOCK_TEMPLATES = files("openapi_python_client") / "templates"
 
@@ -56,12 +56,30 @@ OVERRIDE_CHANGES = {
     "client.py.jinja": (
         [
             '    "token": namespace(type="str", default="", docstring="The token to use for authentication"),',
+            '    "prefix": namespace(type="str", default=\'"Bearer"\', '
+            'docstring="The prefix to use for the Authorization header"),',
             '    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")',
         ],
         [
             '    "token": namespace(type="str", default="field(repr=False)", '
             'docstring="The token to use for authentication"),',
+            '    "prefix": namespace(type="str", default=\'""\', '
+            'docstring="The prefix to use for the Authorization header"),',
             '    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=False)',
+        ],
+    ),
+    "endpoint_module.py.jinja": (
+        [
+            '        {%- if body.content_type == "multipart/form-data" %}',
+            '        headers["Content-Type"] = "multipart/form-data; boundary=+++"',
+            "        {% else %}",
+            '    {%- if body.content_type == "multipart/form-data" %}',
+            '    headers["Content-Type"] = "multipart/form-data; boundary=+++"',
+            "    {% else %}",
+        ],
+        [
+            '        {%- if body.content_type != "multipart/form-data" %}',
+            '    {%- if body.content_type != "multipart/form-data" %}',
         ],
     ),
 }

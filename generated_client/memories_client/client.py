@@ -176,7 +176,7 @@ class AuthenticatedClient:
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
     token: str = field(repr=False)
-    prefix: str = "Bearer"
+    prefix: str = ""
     auth_header_name: str = "Authorization"
 
     def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":

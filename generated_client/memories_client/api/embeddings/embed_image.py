@@ -26,7 +26,6 @@ def _get_kwargs(
     if isinstance(body, ImageEmbeddingFileRequest):
         _kwargs["files"] = body.to_multipart()
 
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
     if isinstance(body, ImageEmbeddingAssetRequest):
         _kwargs["json"] = body.to_dict()
 
@@ -128,7 +127,7 @@ def sync_detailed(
 
     Supported image formats: JPEG, PNG, GIF, WebP, BMP, TIFF. The maximum file size varies by
     deployment;
-    a body over the limit is refused with 413.
+    expect 413 for a body over the limit.
 
     Costs $0.0001 per image.
 
@@ -174,7 +173,7 @@ def sync(
 
     Supported image formats: JPEG, PNG, GIF, WebP, BMP, TIFF. The maximum file size varies by
     deployment;
-    a body over the limit is refused with 413.
+    expect 413 for a body over the limit.
 
     Costs $0.0001 per image.
 
@@ -215,7 +214,7 @@ async def asyncio_detailed(
 
     Supported image formats: JPEG, PNG, GIF, WebP, BMP, TIFF. The maximum file size varies by
     deployment;
-    a body over the limit is refused with 413.
+    expect 413 for a body over the limit.
 
     Costs $0.0001 per image.
 
@@ -259,7 +258,7 @@ async def asyncio(
 
     Supported image formats: JPEG, PNG, GIF, WebP, BMP, TIFF. The maximum file size varies by
     deployment;
-    a body over the limit is refused with 413.
+    expect 413 for a body over the limit.
 
     Costs $0.0001 per image.
 
