@@ -2,6 +2,7 @@
 
 import logging
 import time
+from urllib.parse import quote
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,7 +41,7 @@ class AccessLog:
             logger.info(
                 "%s %s %d %dB %.1fms key=%s",
                 scope["method"],
-                scope["path"],
+                quote(scope["path"], safe="/:@!$&'()*+,;=-._~"),  # re-encoded: no newline can forge a line
                 status,
                 sent,
                 (time.perf_counter() - started) * 1000,

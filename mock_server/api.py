@@ -5,6 +5,8 @@ Every request is, in order: authenticated (401), rate-limited (429), answered as
 """
 
 import json
+import os
+import threading
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +23,7 @@ from mock_server.envelope import JSON, ApiError, success_body
 from mock_server.images import DecodedImage, NotAnImage, content_digest, decode, sniff_audio_video
 from mock_server.settings import Settings
 
+_CONCURRENT_DECODES = os.cpu_count() or 2
 _MEDIA_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 _MEDIA_TYPES |= {"WEBP": "image/webp", "BMP": "image/bmp", "TIFF": "image/tiff"}
 
@@ -34,6 +37,8 @@ class MockApi:
         self.store = AssetStore(settings.data_dir)
         self._embedder = Embedder()
         self._images: LruCache[str, DecodedImage] = LruCache(1024)
+        # A decoded 50-megapixel image can take hundreds of megabytes: decode a few at a time, not one per thread.
+        self._decoding = threading.BoundedSemaphore(_CONCURRENT_DECODES)
         self._faults = FaultInjector(settings.fault_rate, settings.fault_seed)
         self._limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
 
@@ -122,7 +127,8 @@ class MockApi:
         # Runs in a worker thread: decoding is the expensive part of a request, done once per content.
         image = self._images.get(digest)
         if image is None:
-            image = decode(content(), self.settings.max_image_pixels, digest)
+            with self._decoding:
+                image = decode(content(), self.settings.max_image_pixels, digest)
             self._images.put(digest, image)
         return image
 

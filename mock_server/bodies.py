@@ -15,6 +15,8 @@ JSON_TYPE = "application/json"
 MULTIPART_TYPE = "multipart/form-data"
 
 _ASSET_ID = re.compile(r"re_[0-9]+")
+# ASCII digits only (str.isdigit() also takes "²"), and few enough that int() takes them.
+_LENGTH = re.compile(r"[0-9]{1,18}")
 
 
 def media_type(request: Request) -> str:
@@ -28,7 +30,7 @@ def _too_large(limit: int) -> ApiError:
 
 def _limited(request: Request, limit: int) -> Request:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if _LENGTH.fullmatch(declared) and int(declared) > limit:
         raise _too_large(limit)
     receive: Receive = request.receive
     received = 0
@@ -36,6 +38,9 @@ def _limited(request: Request, limit: int) -> Request:
     async def counting_receive() -> Message:
         nonlocal received
         message = await receive()
+        if message["type"] == "http.disconnect":
+            # The client left mid-body: nobody reads the answer, but the log should not call it a server error.
+            raise ApiError(400, "The client disconnected before sending the whole body")
         received += len(message.get("body", b""))
         if received > limit:
             raise _too_large(limit)

@@ -2,9 +2,14 @@
 
 import math
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
+
+
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+_STATUS = re.compile(r"[0-9]{3}")
 
 
 def preferred_status(prefer: str | None) -> int | None:
@@ -15,7 +20,7 @@ def preferred_status(prefer: str | None) -> int | None:
         name, _, value = preference.strip().partition("=")
         if name.strip().lower() == "code":
             value = value.strip().strip('"')
-            if value.isdigit():
+            if _STATUS.fullmatch(value):
                 return int(value)
             return -1  # asked for, but not a status: the caller refuses it
     return None

@@ -7,11 +7,13 @@ that changes little when the picture is re-encoded or resized: the basis of the 
 
 import hashlib
 import io
+import threading
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from mock_server.envelope import ApiError
 
@@ -42,6 +44,7 @@ FEATURE_LENGTH = THUMBNAIL_SIDE * THUMBNAIL_SIDE * 3 + 3 + 1
 Features = npt.NDArray[np.float32]
 
 _CORRUPT = "Invalid image: the file is truncated or corrupt"
+_QUIET_DECODING = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +79,18 @@ class NotAnImage(ApiError):
 
 def decode(data: bytes, max_pixels: int, digest: str | None = None) -> DecodedImage:
     """Decode an image, or refuse it: 400 if empty, broken or too large, `NotAnImage` (415) if no image."""
+    try:
+        return _decode(data, max_pixels, digest)
+    except Warning:
+        # The host turns warnings into errors (pytest's `filterwarnings = error`, `python -W error`), and Pillow
+        # warned about damage it recovers from, such as a corrupt EXIF block. Decode as a default host would. The
+        # lock keeps concurrent decodes from interleaving their changes to the process-wide warning filters.
+        with _QUIET_DECODING, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _decode(data, max_pixels, digest)
+
+
+def _decode(data: bytes, max_pixels: int, digest: str | None) -> DecodedImage:
     if not data:
         raise ApiError(400, "Empty file")
     try:
@@ -86,6 +101,8 @@ def decode(data: bytes, max_pixels: int, digest: str | None = None) -> DecodedIm
         raise NotAnImage() from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ApiError(400, "Image too large: it declares more pixels than the decoder allows") from None
+    except Warning:
+        raise
     except Exception:  # Pillow raises many kinds of error on hostile headers
         raise ApiError(400, _CORRUPT) from None
     with image:
@@ -97,6 +114,8 @@ def decode(data: bytes, max_pixels: int, digest: str | None = None) -> DecodedIm
         try:
             _verify(data)
             features = _features(image)
+        except Warning:
+            raise
         except Exception:  # a truncated or corrupt file fails somewhere inside the decoder
             raise ApiError(400, _CORRUPT) from None
         return DecodedImage(digest or content_digest(data), str(image.format), (width, height), features)
@@ -123,7 +142,12 @@ def _features(image: Image.Image) -> Features:
     # JPEG can decode at a fraction of its size; the thumbnail needs far less than full resolution.
     image.draft("RGB", (THUMBNAIL_SIDE * 8, THUMBNAIL_SIDE * 8))
     image.load()
-    thumbnail = _as_rgb(ImageOps.exif_transpose(image)).resize((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.BOX)
+    # Shrink first, so that mode conversions copy a small image rather than a decoded 50-megapixel one.
+    image = _reducible(image)
+    factor = min(image.size) // (THUMBNAIL_SIDE * 4)
+    if factor > 1:
+        image = image.reduce(factor)
+    thumbnail = _as_rgb(image).resize((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.BOX)
     pixels = np.asarray(thumbnail, dtype=np.float32) / 255.0
     means = pixels.mean(axis=(0, 1))
     layout = (pixels - means).ravel()
@@ -131,10 +155,21 @@ def _features(image: Image.Image) -> Features:
     return np.concatenate([layout, colour, np.array([_BIAS], dtype=np.float32)]).astype(np.float32)
 
 
+def _reducible(image: Image.Image) -> Image.Image:
+    """The image in a mode that `Image.reduce` averages: not bilevel, palette or 16-bit."""
+    if image.mode == "1":
+        return image.convert("L")
+    if image.mode == "P":
+        return image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode.startswith("I;16"):
+        return image.convert("I")
+    return image
+
+
 def _as_rgb(image: Image.Image) -> Image.Image:
-    if image.mode.startswith("I;16") or image.mode == "I":
-        # 16- and 32-bit greyscale (PNG, TIFF): scale to 8 bits instead of clipping to white.
-        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode == "I":
+        # 16-bit greyscale (PNG, TIFF), widened to 32 bits: scale to 8 bits instead of clipping to white.
+        image = image.point(lambda value: value * (1 / 256)).convert("L")
     if "A" in image.getbands() or "transparency" in image.info:
         # Transparent areas show as white, as image viewers show them.
         rgba = image.convert("RGBA")

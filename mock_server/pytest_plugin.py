@@ -16,8 +16,8 @@ raw-key authentication the API expects, closed after the test.
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from memories_client import AuthenticatedClient
 
+from memories_client import AuthenticatedClient
 from mock_server.settings import Settings
 from mock_server.testing import RunningMock, run_mock
 

@@ -1,5 +1,6 @@
 """The mock's configuration: one frozen object, from keyword arguments or from the environment."""
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.api_keys:
             raise ValueError("at least one API key is needed")
+        if not all(math.isfinite(value) for value in (self.fault_rate, self.rate_window)):
+            raise ValueError("fault_rate and rate_window must be finite numbers")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be between 0 and 1, not {self.fault_rate}")
         if self.rate_limit is not None and self.rate_limit < 1:

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
-from memories_client import AuthenticatedClient
+from starlette.types import ASGIApp
 
+from memories_client import AuthenticatedClient
 from mock_server.app import API_PREFIX, create_app
 from mock_server.settings import Settings
 
@@ -44,26 +45,32 @@ class RunningMock:
 
 
 @contextmanager
-def run_mock(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningMock]:
-    """Serve a fresh mock until the block ends; port 0 picks a free ephemeral port without a race."""
-    settings = settings or Settings()
+def serve(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[int]:
+    """Serve any ASGI app with uvicorn in a thread until the block ends; yields the port (0 picks a free one)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
-    config = uvicorn.Config(create_app(settings), log_config=None, access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True, name="memories-mock")
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True, name="loopback-server")
     thread.start()
     try:
-        deadline = threading.Event()
+        waited = threading.Event()
         for _ in range(int(_STARTUP_TIMEOUT / 0.01)):
             if server.started or not thread.is_alive():
                 break
-            deadline.wait(0.01)
+            waited.wait(0.01)
         if not server.started:
-            raise RuntimeError("the mock server did not start")
-        yield RunningMock(host, listener.getsockname()[1], settings)
+            raise RuntimeError("the server did not start")
+        yield listener.getsockname()[1]
     finally:
         server.should_exit = True
         thread.join(_STARTUP_TIMEOUT)
         listener.close()
+
+
+@contextmanager
+def run_mock(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningMock]:
+    """Serve a fresh mock until the block ends; port 0 picks a free ephemeral port without a race."""
+    settings = settings or Settings()
+    with serve(create_app(settings), host, port) as bound_port:
+        yield RunningMock(host, bound_port, settings)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.types import ASGIApp, Message
 
 from contract_tests.spec import response_schema_pointer, validator
 from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app
@@ -91,6 +92,62 @@ async def test_rate_limit_is_per_key_with_retry_after(api: httpx.AsyncClient) ->
 async def test_unknown_path_is_a_404_envelope(api: httpx.AsyncClient) -> None:
     assert_error(await api.post("/embeddings/video", json={}), 404)
     assert_error(await api.get("/"), 404)
+    assert_error(await api.post("/upload/", json={}), 404)  # no redirect to the slash-less path
+
+
+@pytest.mark.parametrize("prefer", ["code=\u00b2\u00b2\u00b2", "code=" + "9" * 5000])
+async def test_a_prefer_code_that_is_no_status_is_a_400(api: httpx.AsyncClient, prefer: str) -> None:
+    response = await api.post("/upload", headers={b"Prefer": prefer.encode("latin-1")}, json={})
+    assert_error(response, 400, "Prefer: code must name a documented status")
+
+
+async def call_asgi(app: ASGIApp, headers: list[tuple[bytes, bytes]], messages: list[Message]) -> int:
+    """Drive the app through raw ASGI messages; the status it answers."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": f"{API_PREFIX}/upload",
+        "raw_path": f"{API_PREFIX}/upload".encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"authorization", DOCUMENTED_TEST_KEY.encode()), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return messages.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    status = sent[0]["status"]
+    assert isinstance(status, int)
+    return status
+
+
+async def test_a_client_leaving_mid_body_is_no_server_error(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(Settings(access_log=False))
+    headers = [(b"content-type", b"multipart/form-data; boundary=b")]
+    messages: list[Message] = [
+        {"type": "http.request", "body": b"--b\r\nContent-Disposition: form-data; name=", "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    assert await call_asgi(app, headers, messages) == 400
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "9" * 5000, "-1", "1e3"])
+async def test_a_nonsense_content_length_is_no_server_error(length: str) -> None:
+    app = create_app(Settings(access_log=False))
+    headers = [(b"content-type", b"application/json"), (b"content-length", length.encode("latin-1"))]
+    messages: list[Message] = [{"type": "http.request", "body": b"{}", "more_body": False}]
+    assert await call_asgi(app, headers, messages) == 415  # refused for what it is: no multipart upload
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
@@ -140,3 +197,12 @@ async def test_access_log_has_one_line_per_request_without_the_key(
     assert lines[1].startswith(f"POST {API_PREFIX}/upload 401 ")
     assert all("key=" in line for line in lines)
     assert not any(DOCUMENTED_TEST_KEY in line or "sk-mai-wrong-secret" in line for line in lines)
+
+
+@pytest.mark.parametrize("settings", [Settings(access_log=True)])
+async def test_a_path_cannot_forge_log_lines(api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="mock_server.access")
+    await api.post("/x%0APOST%20/serve/api/v2/upload%20200%20999B%201.0ms%20key=forged", json={})
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "mock_server.access"]
+    assert "\n" not in line
+    assert line.startswith(f"POST {API_PREFIX}/x%0APOST%20/serve")

@@ -16,6 +16,9 @@ from mock_server.controls import FaultInjector, RateLimiter, preferred_status
         ("Code = 402", 402),
         ("dynamic=true", None),
         ("code=abc", -1),
+        ("code=\u00b2\u00b2\u00b2", -1),  # superscript digits pass str.isdigit() but not int()
+        ("code=" + "9" * 5000, -1),
+        ("code=20", -1),
     ],
 )
 def test_prefer_header(header: str | None, status: int | None) -> None:

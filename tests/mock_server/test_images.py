@@ -78,14 +78,34 @@ def test_other_formats_are_a_415(data: bytes) -> None:
     assert refused.value.status == 415
 
 
-def test_decompression_bomb_is_refused_before_decoding() -> None:
-    # 1-bit, 12000 x 12000: a few kilobytes of PNG that would decode to 144 million pixels.
-    bomb = encode(Image.new("1", (12_000, 12_000)), "PNG")
+@pytest.mark.parametrize(
+    ("side", "message"),
+    [(8_000, "8000x8000 pixels is over the limit of 50000000"), (14_000, "more pixels than the decoder allows")],
+    ids=["over-the-mocks-limit", "over-pillows-limit"],
+)
+def test_decompression_bomb_is_refused_before_decoding(side: int, message: str) -> None:
+    # 1-bit: a few kilobytes of PNG that would decode to 64 or 196 million pixels.
+    bomb = encode(Image.new("1", (side, side)), "PNG")
     assert len(bomb) < 100_000
     with pytest.raises(ApiError) as refused:
         decode(bomb, LIMIT)
     assert refused.value.status == 400
-    assert "too large" in refused.value.msg
+    assert message in refused.value.msg
+
+
+def test_a_jpeg_with_broken_exif_still_decodes() -> None:
+    # Pillow warns about the damage and recovers; under this suite's warnings-as-errors it must still decode.
+    broken_exif = b"Exif\x00\x00II*\x00\xff\xff\xff\xff" + bytes(32)
+    image = decode(encode(scene(10), "JPEG", exif=broken_exif), LIMIT)
+    assert image.format == "JPEG"
+
+
+def test_a_large_deep_image_decodes_through_a_small_thumbnail() -> None:
+    # 16-bit RGBA, 3000 x 2000: shrunk before any mode conversion copies it.
+    deep = Image.new("RGBA", (3000, 2000), (10, 200, 30, 128))
+    image = decode(encode(deep, "PNG"), LIMIT)
+    assert image.size == (3000, 2000)
+    assert np.isfinite(image.features).all()
 
 
 def test_pixel_limit_is_the_configured_one() -> None:

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -15,7 +16,6 @@ from memories_client.models import (
     UploadResponse,
 )
 from memories_client.types import File
-
 from mock_server import RunningMock
 from tests.images import encode, scene
 

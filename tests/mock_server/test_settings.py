@@ -48,6 +48,8 @@ def test_empty_environment_gives_the_defaults() -> None:
         ({"MEMORIES_MOCK_FAULT_RATE": "1.5"}, "fault_rate must be between 0 and 1"),
         ({"MEMORIES_MOCK_RATE_WINDOW": "0"}, "rate_window must be positive"),
         ({"MEMORIES_MOCK_MAX_UPLOAD_BYTES": "-1"}, "size limits must be positive"),
+        ({"MEMORIES_MOCK_RATE_WINDOW": "inf"}, "must be finite"),
+        ({"MEMORIES_MOCK_FAULT_RATE": "nan"}, "must be finite"),
     ],
 )
 def test_nonsense_is_refused_with_its_name(environ: dict[str, str], message: str) -> None:
