@@ -23,7 +23,7 @@ $(UV): requirements-bootstrap.txt
 	$(UV_DIR)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-bootstrap.txt
 	@touch $@
 
-$(SYNCED): $(UV) uv.lock pyproject.toml generated_client/pyproject.toml
+$(SYNCED): $(UV) uv.lock pyproject.toml generated_client/pyproject.toml sdk/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 

@@ -1,12 +1,16 @@
 """The README's client examples type-check under `mypy --strict`, and misuse of the client does not."""
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 from mypy import api as mypy_api
 
+from mock_server import RunningMock
+
 README = Path(__file__).resolve().parent.parent / "README.md"
+SAMPLES = README.parent / "samples"
 CODE_BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
 
 
@@ -53,3 +57,16 @@ def test_misuse_of_the_client_fails_type_checking(original: str, broken: str, er
     errors = mypy_errors(block.replace(original, broken, 1), tmp_path)
     assert errors
     assert all(f"[{error_code}]" in error for error in errors), errors
+
+
+def test_the_bulk_recipe_embeds_the_samples(memories_mock: RunningMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    (recipe,) = [block for block in CODE_BLOCKS if "async def embed_folder" in block]
+    namespace: dict[str, object] = {"__name__": "readme_recipe"}
+    exec(compile(recipe, str(README), "exec"), namespace)
+    monkeypatch.setenv("MEMORIES_API_KEY", memories_mock.api_key)
+    monkeypatch.setenv("MEMORIES_BASE_URL", memories_mock.base_url)
+    embed_folder = namespace["embed_folder"]
+    assert callable(embed_folder)
+    vectors = asyncio.run(embed_folder(SAMPLES, 2))
+    assert set(vectors) == {path.name for path in SAMPLES.iterdir() if path.suffix != ".py"}
+    assert {len(vector) for vector in vectors.values()} == {1408}

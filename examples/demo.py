@@ -21,7 +21,6 @@ from memories_client.models import (
     UploadResponse,
 )
 from memories_client.types import File
-
 from mock_server import Settings, run_mock
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

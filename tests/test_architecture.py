@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"memories_client", "codegen", "mock_server", "contract_tests", "examples", "tests"}
+OURS = {"memories_client", "memories_sdk", "codegen", "mock_server", "contract_tests", "examples", "tests"}
 ALLOWED = {
     "generated_client/memories_client": {"memories_client"},
+    "sdk/memories_sdk": {"memories_sdk", "memories_client"},
     "codegen": {"codegen"},
     "mock_server": {"mock_server"},
-    "contract_tests": {"contract_tests", "memories_client", "mock_server", "codegen"},
+    "contract_tests": {"contract_tests", "memories_client", "memories_sdk", "mock_server", "codegen"},
     "examples": {"examples", "memories_client", "mock_server"},
 }
 # The only modules of the mock that hand out generated clients.

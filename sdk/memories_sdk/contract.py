@@ -1,0 +1,134 @@
+"""The answers the contract allows, checked before the generated code parses them.
+
+The generated models trust their input (`cast`, `dict.pop`), so a body that breaks the contract would
+surface as a KeyError or TypeError from inside generated code. Each success body is checked here first,
+with the same rules as openapi.yaml (the contract suite holds these checks to the spec's schemas).
+"""
+
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from memories_sdk.errors import (
+    DOCUMENTED_ERROR_STATUSES,
+    MalformedResponseError,
+    MemoriesError,
+    status_error,
+)
+
+_ASSET_ID = re.compile(r"re_[0-9]+")
+
+
+def _envelope_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    code = body.get("code")
+    if isinstance(code, bool) or not isinstance(code, int | str):
+        return "`code` is missing or neither an integer nor a string"
+    if not isinstance(body.get("msg"), str):
+        return "`msg` is missing or not a string"
+    for flag in ("success", "failed"):
+        if flag in body and not isinstance(body[flag], bool):
+            return f"`{flag}` is not a boolean"
+    return None
+
+
+def error_envelope_problem(body: Any) -> str | None:
+    """Why `body` is not an error envelope, or None."""
+    problem = _envelope_problem(body)
+    if problem is None and body.get("data") is not None and not isinstance(body["data"], dict):
+        return "`data` is neither null nor an object"
+    return problem
+
+
+def _data(body: Any) -> tuple[dict[str, Any], str | None]:
+    problem = _envelope_problem(body)
+    if problem is not None:
+        return {}, problem
+    data = body.get("data")
+    if not isinstance(data, dict):
+        return {}, "`data` is missing or not an object"
+    return data, None
+
+
+def embedding_problem(body: Any) -> str | None:
+    """Why `body` is not the success envelope of an embedding, or None."""
+    data, problem = _data(body)
+    if problem is not None:
+        return problem
+    embedding = data.get("embedding")
+    if not isinstance(embedding, list) or not embedding:
+        return "`data.embedding` is missing, empty or not an array"
+    if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in embedding):
+        return "`data.embedding` holds something other than numbers"
+    if not all(math.isfinite(value) for value in embedding):
+        return "`data.embedding` holds a non-finite number"
+    return None
+
+
+def upload_problem(body: Any) -> str | None:
+    """Why `body` is not the success envelope of an upload, or None."""
+    data, problem = _data(body)
+    if problem is not None:
+        return problem
+    asset_id = data.get("asset_id")
+    if not isinstance(asset_id, str) or not _ASSET_ID.fullmatch(asset_id):
+        return "`data.asset_id` is missing or not of the form re_<digits>"
+    return None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A documented operation, recognised by the end of its path, with the check of its 200 body."""
+
+    operation_id: str
+    path_suffix: str
+    success_problem: Callable[[Any], str | None]
+
+
+OPERATIONS = (
+    Operation("embedImage", "/embeddings/image", embedding_problem),
+    Operation("uploadAsset", "/upload", upload_problem),
+)
+
+
+def operation_for(request: httpx.Request) -> Operation | None:
+    """The API operation a request calls, if any."""
+    if request.method != "POST":
+        return None
+    path = request.url.path.rstrip("/")
+    return next((operation for operation in OPERATIONS if path.endswith(operation.path_suffix)), None)
+
+
+def response_problem(response: httpx.Response, raise_status_errors: bool) -> MemoriesError | None:
+    """The error to raise for a read response to an API operation, or None when the generated code may parse it."""
+    operation = operation_for(response.request)
+    if operation is None:
+        return None
+    status = response.status_code
+    body = _json(response)
+    if status == 200:
+        problem = operation.success_problem(body) if body is not _NOT_JSON else "the body is not JSON"
+        return MalformedResponseError(problem, response) if problem else None
+    envelope_problem = error_envelope_problem(body) if body is not _NOT_JSON else "the body is not JSON"
+    code, msg = (body.get("code"), body.get("msg")) if envelope_problem is None else (None, None)
+    if raise_status_errors or status not in DOCUMENTED_ERROR_STATUSES:
+        return status_error(response, code, msg)
+    if envelope_problem is not None:
+        return MalformedResponseError(f"error {status} without the error envelope: {envelope_problem}", response)
+    return None
+
+
+_NOT_JSON = object()
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
+        return _NOT_JSON

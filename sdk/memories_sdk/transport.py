@@ -1,0 +1,115 @@
+"""One httpx transport, for both the sync and the async client, that makes the generated client production-grade.
+
+It sends each request through httpx's own transport, retries as `RetryPolicy` says (the request is sent
+again whole: httpx rewinds a multipart file before each send), then reads the final answer and raises the
+typed error for it, or a `MalformedResponseError`, before the generated code parses it.
+
+Passed as `httpx_args={"transport": ...}`, it survives the generated client's `with_headers`,
+`with_timeout` and `with_cookies`, which rebuild the httpx clients from those arguments.
+"""
+
+import logging
+
+import httpx
+
+from memories_sdk.contract import response_problem
+from memories_sdk.errors import APIConnectionError, APITimeoutError
+from memories_sdk.retries import RetryPolicy
+
+logger = logging.getLogger("memories_sdk")
+
+
+class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Retries, then checks every answer against the contract."""
+
+    def __init__(
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        raise_status_errors: bool = True,
+        verify: bool | str = True,
+        limits: httpx.Limits | None = None,
+        sync_transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        self.raise_status_errors = raise_status_errors
+        self._transport_options: dict[str, object] = {"verify": verify}
+        if limits is not None:
+            self._transport_options["limits"] = limits
+        self._sync = sync_transport
+        self._async = async_transport
+
+    def __repr__(self) -> str:
+        return f"MemoriesTransport(retry={self.retry!r}, raise_status_errors={self.raise_status_errors})"
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._sync is None:
+            self._sync = httpx.HTTPTransport(**self._transport_options)  # type: ignore[arg-type]
+        retry = 0
+        while True:
+            try:
+                response = self._sync.handle_request(request)
+            except httpx.TransportError as error:
+                delay = self._delay_after_error(retry, request, error)
+            else:
+                wait = self.retry.delay_after_response(retry, response)
+                if wait is None:
+                    response.read()
+                    return self._checked(request, response)
+                response.close()
+                self._log_retry(request, f"HTTP {response.status_code}", retry, wait)
+                delay = wait
+            self.retry.sleep(delay)
+            retry += 1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._async is None:
+            self._async = httpx.AsyncHTTPTransport(**self._transport_options)  # type: ignore[arg-type]
+        retry = 0
+        while True:
+            try:
+                response = await self._async.handle_async_request(request)
+            except httpx.TransportError as error:
+                delay = self._delay_after_error(retry, request, error)
+            else:
+                wait = self.retry.delay_after_response(retry, response)
+                if wait is None:
+                    await response.aread()
+                    return self._checked(request, response)
+                await response.aclose()
+                self._log_retry(request, f"HTTP {response.status_code}", retry, wait)
+                delay = wait
+            await self.retry.async_sleep(delay)
+            retry += 1
+
+    def close(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
+
+    async def aclose(self) -> None:
+        if self._async is not None:
+            await self._async.aclose()
+
+    def _delay_after_error(self, retry: int, request: httpx.Request, error: httpx.TransportError) -> float:
+        delay = self.retry.delay_after_error(retry, error)
+        if delay is None:
+            if not isinstance(error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError):
+                raise error  # not a failure of the network: a bad URL or a bug, best reported as httpx reports it
+            error_class = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+            attempts = retry + 1
+            message = f"{request.method} {request.url} failed after {attempts} attempt(s): {type(error).__name__}"
+            raise error_class(message, request) from error
+        self._log_retry(request, type(error).__name__, retry, delay)
+        return delay
+
+    def _checked(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        response.request = request  # httpx attaches it only after the transport returns; errors need it now
+        problem = response_problem(response, self.raise_status_errors)
+        if problem is not None:
+            raise problem
+        return response
+
+    @staticmethod
+    def _log_retry(request: httpx.Request, cause: str, retry: int, delay: float) -> None:
+        logger.info("%s %s: %s, retry %d in %.2f s", request.method, request.url, cause, retry + 1, delay)

@@ -1,0 +1,230 @@
+"""Retries and typed errors through real servers: the mock's fault injection and `Prefer`, and scripted answers."""
+
+import asyncio
+import io
+import json
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from memories_client import AuthenticatedClient
+from memories_client.api.assets import upload_asset
+from memories_client.api.embeddings import embed_image
+from memories_client.models import (
+    ErrorEnvelope,
+    ImageEmbeddingAssetRequest,
+    ImageEmbeddingFileRequest,
+    ImageEmbeddingResponse,
+    UploadRequest,
+    UploadResponse,
+)
+from memories_client.types import File
+from memories_sdk import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InsufficientCreditsError,
+    InternalServerError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitError,
+    RetryPolicy,
+    ServiceUnavailableError,
+    UnexpectedStatusError,
+    UnsupportedMediaTypeError,
+    create_client,
+    open_image,
+)
+from mock_server import RunningMock, Settings, run_mock
+from tests.images import encode, scene
+from tests.sdk.conftest import Scripted, ScriptedServer
+
+PNG = encode(scene(1))
+ASSET_BODY = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
+UPLOADED = json.dumps({"code": 200, "msg": "success", "data": {"asset_id": "re_77"}}).encode()
+
+
+def by_file(image: bytes = PNG) -> ImageEmbeddingFileRequest:
+    return ImageEmbeddingFileRequest(file=File(payload=io.BytesIO(image), file_name="a.png"), model="mobileclip")
+
+
+def client_for(
+    base_url: str, retry: RetryPolicy, timeout: float = 5.0, raise_status_errors: bool = True
+) -> AuthenticatedClient:
+    return create_client(
+        "sk-mai-key", base_url=base_url, retry=retry, timeout=timeout, raise_status_errors=raise_status_errors
+    )
+
+
+# Retries against the mock's fault injection
+
+
+def test_injected_faults_are_retried_until_success(retry: RetryPolicy, waits: list[float]) -> None:
+    with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty, run_mock() as healthy:
+        with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
+            results = [embed_image.sync(client=client, body=by_file(encode(scene(seed)))) for seed in range(8)]
+        with create_client(healthy.api_key, base_url=healthy.base_url) as reference:
+            expected = [embed_image.sync(client=reference, body=by_file(encode(scene(seed)))) for seed in range(8)]
+    assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
+    assert results == expected
+    assert waits  # some requests failed first
+    assert set(waits) <= {0.5, 1.0}  # backoff (500) or the mock's Retry-After: 1 (503)
+
+
+def test_persistent_faults_end_in_the_typed_error_after_two_retries(retry: RetryPolicy, waits: list[float]) -> None:
+    with run_mock(Settings(fault_rate=1.0, fault_seed=1, access_log=False)) as faulty:
+        with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
+            with pytest.raises(InternalServerError) as failed:
+                embed_image.sync(client=client, body=by_file())
+    assert len(waits) == 2
+    assert failed.value.status_code in (500, 503)
+    assert failed.value.msg is not None
+    assert failed.value.msg.startswith("Injected fault")
+
+
+def test_retries_can_be_turned_off(waits: list[float]) -> None:
+    policy = RetryPolicy(max_retries=0, sleep=waits.append)
+    with run_mock(Settings(fault_rate=1.0, access_log=False)) as faulty:
+        with create_client(faulty.api_key, base_url=faulty.base_url, retry=policy) as client:
+            with pytest.raises(InternalServerError):
+                embed_image.sync(client=client, body=by_file())
+    assert waits == []
+
+
+# Typed errors for every documented status, through the mock's Prefer: code=NNN
+
+RETRIED = {409, 429, 500, 503}
+ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    403: PermissionDeniedError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    429: RateLimitError,
+    500: InternalServerError,
+    503: ServiceUnavailableError,
+}
+
+
+@pytest.mark.parametrize(("status", "error_class"), sorted(ERRORS.items()))
+def test_each_documented_status_raises_its_class(
+    mock: RunningMock, retry: RetryPolicy, waits: list[float], status: int, error_class: type[APIStatusError]
+) -> None:
+    with create_client(mock.api_key, base_url=mock.base_url, retry=retry) as client:
+        client = client.with_headers({"Prefer": f"code={status}"})
+        with pytest.raises(error_class) as raised:
+            embed_image.sync(client=client, body=ASSET_BODY)
+    error = raised.value
+    assert type(error) is error_class
+    assert (error.status_code, error.code) == (status, status)
+    assert error.msg
+    assert json.loads(error.body)["msg"] == error.msg
+    assert len(waits) == (2 if status in RETRIED else 0)
+
+
+def test_rate_limit_waits_as_the_server_says(mock: RunningMock, retry: RetryPolicy, waits: list[float]) -> None:
+    with create_client(mock.api_key, base_url=mock.base_url, retry=retry) as client:
+        with pytest.raises(RateLimitError) as raised:
+            embed_image.sync(client=client.with_headers({"Prefer": "code=429"}), body=ASSET_BODY)
+    assert raised.value.retry_after == 2.0  # the spec's example Retry-After
+    assert waits == [2.0, 2.0]
+
+
+def test_documented_statuses_can_be_returned_instead_of_raised(mock: RunningMock, retry: RetryPolicy) -> None:
+    with create_client(mock.api_key, base_url=mock.base_url, retry=retry, raise_status_errors=False) as client:
+        result = embed_image.sync(client=client, body=ASSET_BODY)
+    assert isinstance(result, ErrorEnvelope)
+    assert (result.code, result.msg) == (400, "Asset not found")
+
+
+def test_async_calls_retry_and_raise_alike(retry: RetryPolicy, waits: list[float]) -> None:
+    async def scenario() -> tuple[list[ErrorEnvelope | ImageEmbeddingResponse | None], type[Exception]]:
+        with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty:
+            async with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
+                results = [
+                    await embed_image.asyncio(client=client, body=by_file(encode(scene(seed)))) for seed in range(6)
+                ]
+                try:
+                    await embed_image.asyncio(client=client, body=ASSET_BODY)
+                except BadRequestError as error:
+                    return results, type(error)
+        raise AssertionError("the unknown asset was not refused")
+
+    results, error_class = asyncio.run(scenario())
+    assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
+    assert error_class is BadRequestError
+    assert waits
+
+
+# Connection failures
+
+
+def test_refused_connections_are_retried_then_raised(retry: RetryPolicy, waits: list[float]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens once the probe closes
+    with client_for(f"http://127.0.0.1:{port}/serve/api/v2", retry) as client:
+        with pytest.raises(APIConnectionError) as raised:
+            embed_image.sync(client=client, body=ASSET_BODY)
+    assert not isinstance(raised.value, APITimeoutError)
+    assert isinstance(raised.value.__cause__, httpx.ConnectError)
+    assert "after 3 attempt(s)" in str(raised.value)
+    assert waits == [0.5, 1.0]
+
+
+def test_timeouts_are_retried_then_raised(scripted: ScriptedServer, retry: RetryPolicy, waits: list[float]) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()  # accepts connections, never answers
+    try:
+        base_url = f"http://127.0.0.1:{listener.getsockname()[1]}/serve/api/v2"
+        with client_for(base_url, retry, timeout=0.2) as client:
+            with pytest.raises(APITimeoutError):
+                embed_image.sync(client=client, body=ASSET_BODY)
+    finally:
+        listener.close()
+    assert waits == [0.5, 1.0]
+
+
+# The multipart body is sent whole on every attempt
+
+
+def test_a_multipart_upload_is_replayed_whole_from_disk(
+    scripted: ScriptedServer, retry: RetryPolicy, tmp_path: Path
+) -> None:
+    image = tmp_path / "large.bmp"
+    image.write_bytes(encode(scene(2, (1200, 900)), "BMP"))  # about 3 MB
+    scripted.script = [Scripted(503), Scripted(502, b"<html>bad gateway</html>"), Scripted(200, UPLOADED)]
+    with client_for(scripted.base_url, retry) as client, open_image(image) as file:
+        result = upload_asset.sync(client=client, body=UploadRequest(file=file))
+    assert isinstance(result, UploadResponse)
+    assert result.data.asset_id == "re_77"
+    assert len(scripted.bodies) == 3
+    assert all(body == scripted.bodies[0] for body in scripted.bodies)
+    assert image.read_bytes() in scripted.bodies[0]
+
+
+def test_derived_clients_keep_retries_and_checks(mock: RunningMock, retry: RetryPolicy, waits: list[float]) -> None:
+    with create_client(mock.api_key, base_url=mock.base_url, retry=retry) as client:
+        derived = client.with_timeout(httpx.Timeout(5.0)).with_headers({"Prefer": "code=503"})
+        with pytest.raises(ServiceUnavailableError):
+            embed_image.sync(client=derived, body=ASSET_BODY)
+    assert waits == [2.0, 2.0]
+
+
+def test_undocumented_statuses_raise_even_when_documented_ones_are_returned(
+    scripted: ScriptedServer, retry: RetryPolicy
+) -> None:
+    scripted.script = [Scripted(499, b"client closed request")]
+    with client_for(scripted.base_url, retry, raise_status_errors=False) as client:
+        with pytest.raises(UnexpectedStatusError) as raised:
+            embed_image.sync(client=client, body=ASSET_BODY)
+    assert raised.value.status_code == 499
+    assert raised.value.body == b"client closed request"
