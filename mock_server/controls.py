@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable
 
-
 # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
 _STATUS = re.compile(r"[0-9]{3}")
 
