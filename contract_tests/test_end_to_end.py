@@ -1,0 +1,167 @@
+"""The generated client and the mock over real HTTP, sync and async: the contract as a user meets it."""
+
+import asyncio
+import io
+from collections.abc import Iterator
+
+import pytest
+
+from contract_tests.conftest import SECOND_KEY
+from contract_tests.spec import load_spec
+from memories_client import AuthenticatedClient
+from memories_client.api.assets import upload_asset
+from memories_client.api.embeddings import embed_image
+from memories_client.models import (
+    EmbeddingModel,
+    ErrorEnvelope,
+    ImageEmbeddingAssetRequest,
+    ImageEmbeddingFileRequest,
+    ImageEmbeddingResponse,
+    UploadRequest,
+    UploadResponse,
+)
+from memories_client.types import File
+from memories_sdk import APIStatusError, RetryPolicy, create_client
+from mock_server import RunningMock
+from tests.images import encode, scene
+
+# The provider documents these lengths (Google: 1408 by default; Apple's MobileCLIP: 512).
+DIMENSIONS: dict[EmbeddingModel, int] = {"multimodalembedding@001": 1408, "mobileclip": 512}
+PNG = encode(scene(1))
+
+
+def documented_statuses(path: str) -> list[int]:
+    return sorted(int(status) for status in load_spec()["paths"][path]["post"]["responses"] if status != "200")
+
+
+@pytest.fixture
+def client(served_mock: RunningMock) -> Iterator[AuthenticatedClient]:
+    with served_mock.client() as generated:
+        yield generated
+
+
+def file_body(data: bytes, model: EmbeddingModel = "mobileclip") -> ImageEmbeddingFileRequest:
+    return ImageEmbeddingFileRequest(
+        file=File(payload=io.BytesIO(data), file_name="image", mime_type=None), model=model
+    )
+
+
+def upload(client: AuthenticatedClient, data: bytes = PNG) -> str:
+    result = upload_asset.sync(client=client, body=UploadRequest(file=File(payload=io.BytesIO(data), file_name="a")))
+    assert isinstance(result, UploadResponse), result
+    return result.data.asset_id
+
+
+@pytest.mark.parametrize(("model", "length"), sorted(DIMENSIONS.items()))
+def test_both_methods_give_the_models_vector(client: AuthenticatedClient, model: EmbeddingModel, length: int) -> None:
+    asset_id = upload(client)
+    by_asset = embed_image.sync(client=client, body=ImageEmbeddingAssetRequest(asset_id=asset_id, model=model))
+    by_file = embed_image.sync(client=client, body=file_body(PNG, model))
+    assert isinstance(by_asset, ImageEmbeddingResponse)
+    assert isinstance(by_file, ImageEmbeddingResponse)
+    assert len(by_asset.data.embedding) == length
+    assert by_asset.data.embedding == by_file.data.embedding
+    assert by_asset.code in (200, "0000")
+    assert by_asset.msg == "success"
+
+
+def test_async_upload_then_embed(served_mock: RunningMock) -> None:
+    async def flow() -> tuple[UploadResponse | ErrorEnvelope | None, ImageEmbeddingResponse | ErrorEnvelope | None]:
+        async with served_mock.client() as client:
+            body = UploadRequest(file=File(payload=io.BytesIO(PNG), file_name="a.png"))
+            uploaded = await upload_asset.asyncio(client=client, body=body)
+            assert isinstance(uploaded, UploadResponse)
+            request = ImageEmbeddingAssetRequest(asset_id=uploaded.data.asset_id, model="multimodalembedding@001")
+            return uploaded, await embed_image.asyncio(client=client, body=request)
+
+    uploaded, embedded = asyncio.run(flow())
+    assert isinstance(uploaded, UploadResponse)
+    assert isinstance(embedded, ImageEmbeddingResponse)
+    assert len(embedded.data.embedding) == 1408
+
+
+@pytest.mark.parametrize("path", ["/embeddings/image", "/upload"])
+def test_every_documented_error_reaches_the_client_as_its_model(served_mock: RunningMock, path: str) -> None:
+    for status in documented_statuses(path):
+        with served_mock.client().with_headers({"Prefer": f"code={status}"}) as client:
+            if path == "/upload":
+                result = upload_asset.sync_detailed(
+                    client=client, body=UploadRequest(file=File(payload=io.BytesIO(PNG)))
+                )
+            else:
+                result = embed_image.sync_detailed(client=client, body=file_body(PNG))
+        assert result.status_code == status
+        assert isinstance(result.parsed, ErrorEnvelope), status
+        assert result.parsed.code == status
+        assert result.parsed.msg
+
+
+def test_every_documented_error_raises_its_typed_error_in_the_sdk(served_mock: RunningMock) -> None:
+    no_waiting = RetryPolicy(max_retries=0)
+    for status in documented_statuses("/embeddings/image"):
+        with create_client(served_mock.api_key, base_url=served_mock.base_url, retry=no_waiting) as client:
+            with pytest.raises(APIStatusError) as raised:
+                embed_image.sync(client=client.with_headers({"Prefer": f"code={status}"}), body=file_body(PNG))
+        assert (raised.value.status_code, raised.value.code) == (status, status)
+
+
+@pytest.mark.parametrize(
+    ("api_key", "status"),
+    [(None, 401), ("", 401), ("sk-mai-not-a-key", 401), (f"Bearer {SECOND_KEY}", 401)],
+    ids=["missing", "empty", "unknown", "bearer"],
+)
+def test_only_the_raw_key_authenticates(served_mock: RunningMock, api_key: str | None, status: int) -> None:
+    client = AuthenticatedClient(base_url=served_mock.base_url, token=api_key or "")
+    if api_key is None:
+        del client.get_httpx_client().headers["Authorization"]
+    with client:
+        result = embed_image.sync_detailed(client=client, body=file_body(PNG))
+    assert result.status_code == status
+    assert isinstance(result.parsed, ErrorEnvelope)
+    assert result.parsed.code == status
+
+
+def test_an_asset_exists_only_for_the_key_that_uploaded_it(
+    served_mock: RunningMock, client: AuthenticatedClient
+) -> None:
+    asset_id = upload(client)
+    with served_mock.client(api_key=SECOND_KEY) as other:
+        result = embed_image.sync_detailed(
+            client=other, body=ImageEmbeddingAssetRequest(asset_id=asset_id, model="mobileclip")
+        )
+    assert result.status_code == 400
+    assert isinstance(result.parsed, ErrorEnvelope)
+    assert result.parsed.msg == "Asset not found"
+    assert asset_id not in result.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (PNG[: len(PNG) // 2], 400),
+        (b"", 400),
+        (b"plain text, not an image", 415),
+        (encode(scene(2), "ICO"), 415),
+    ],
+    ids=["truncated-png", "empty", "text", "ico"],
+)
+@pytest.mark.parametrize("method", ["file", "asset"])
+def test_what_is_no_accepted_image_is_refused_with_a_4xx(
+    client: AuthenticatedClient, data: bytes, status: int, method: str
+) -> None:
+    if method == "file":
+        result = embed_image.sync_detailed(client=client, body=file_body(data))
+    else:
+        uploaded = upload_asset.sync_detailed(client=client, body=UploadRequest(file=File(payload=io.BytesIO(data))))
+        result = uploaded  # the upload itself refuses what no endpoint could embed
+    assert result.status_code == status
+    assert isinstance(result.parsed, ErrorEnvelope)
+    assert result.parsed.code == status
+
+
+def test_an_unknown_model_is_refused(client: AuthenticatedClient) -> None:
+    body = file_body(PNG)
+    body.model = "resnet-50"  # type: ignore[assignment]  # what a careless caller could send
+    result = embed_image.sync_detailed(client=client, body=body)
+    assert result.status_code == 400
+    assert isinstance(result.parsed, ErrorEnvelope)
