@@ -1,11 +1,22 @@
 """The suite's targets: the mock on loopback (two keys, to test ownership) and the mock in process (ASGI)."""
 
+import os
 from collections.abc import Iterator
 
+import hypothesis
 import pytest
 from starlette.applications import Starlette
 
 from mock_server import DOCUMENTED_TEST_KEY, RunningMock, Settings, create_app, run_mock
+
+# Fixed seeds by default; CONTRACT_PROFILE=nightly goes deeper (see also contract_tests/schemathesis_config.py).
+hypothesis.settings.register_profile(
+    "default", max_examples=40, derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis.settings.register_profile(
+    "nightly", max_examples=1000, derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis.settings.load_profile(os.environ.get("CONTRACT_PROFILE", "default"))
 
 SECOND_KEY = "sk-mavi-contract_suite_second_key"
 CONTRACT_SETTINGS = Settings(api_keys=frozenset({DOCUMENTED_TEST_KEY, SECOND_KEY}), access_log=False)

@@ -4,11 +4,10 @@ import asyncio
 import io
 import json
 from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
 
 import httpx
 
+from contract_tests import wire
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -23,28 +22,16 @@ from memories_client.models import (
 from memories_client.types import File
 
 API_KEY = "sk-mai-this_a_test_string_please_use_your_generated_key_during_testing"
-BASE_URL = "http://127.0.0.1:4010/serve/api/v2"
+BASE_URL = wire.BASE_URL
 IMAGE = b"\x89PNG\r\n\x1a\n not really a png"
 
 
-def multipart_fields(request: httpx.Request) -> dict[str, Message]:
-    """The parts of a multipart/form-data request, by field name."""
-    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
-    message = BytesParser(policy=HTTP).parsebytes(head + request.content)
-    assert message.is_multipart()
-    return {str(part.get_param("name", header="content-disposition")): part for part in message.iter_parts()}
-
-
 def recording_client(seen: list[httpx.Request], body: dict[str, object], status: int = 200) -> AuthenticatedClient:
-    """A generated client whose requests (sync and async) reach a MockTransport that records them."""
+    return wire.recording_client(seen, lambda request: httpx.Response(status, json=body), API_KEY)
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        seen.append(request)
-        return httpx.Response(status, json=body)
 
-    # The generated client builds its own httpx clients, headers included; only the transport is swapped.
-    return AuthenticatedClient(base_url=BASE_URL, token=API_KEY, httpx_args={"transport": httpx.MockTransport(handler)})
+def multipart_fields(request: httpx.Request) -> dict[str, Message]:
+    return wire.multipart_fields(request)
 
 
 EMBEDDING_BODY: dict[str, object] = {"code": 200, "msg": "success", "data": {"embedding": [0.6, 0.8]}}

@@ -3,6 +3,7 @@
 import asyncio
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from memories_client.models import (
     UploadRequest,
     UploadResponse,
 )
-from memories_client.types import File
+from memories_client.types import File, Response
 from memories_sdk import APIStatusError, RetryPolicy, create_client
 from mock_server import RunningMock
 from tests.images import encode, scene
@@ -85,7 +86,7 @@ def test_every_documented_error_reaches_the_client_as_its_model(served_mock: Run
     for status in documented_statuses(path):
         with served_mock.client().with_headers({"Prefer": f"code={status}"}) as client:
             if path == "/upload":
-                result = upload_asset.sync_detailed(
+                result: Response[Any] = upload_asset.sync_detailed(
                     client=client, body=UploadRequest(file=File(payload=io.BytesIO(PNG)))
                 )
             else:
@@ -149,11 +150,11 @@ def test_an_asset_exists_only_for_the_key_that_uploaded_it(
 def test_what_is_no_accepted_image_is_refused_with_a_4xx(
     client: AuthenticatedClient, data: bytes, status: int, method: str
 ) -> None:
+    result: Response[Any]
     if method == "file":
         result = embed_image.sync_detailed(client=client, body=file_body(data))
-    else:
-        uploaded = upload_asset.sync_detailed(client=client, body=UploadRequest(file=File(payload=io.BytesIO(data))))
-        result = uploaded  # the upload itself refuses what no endpoint could embed
+    else:  # the upload itself refuses what no endpoint could embed
+        result = upload_asset.sync_detailed(client=client, body=UploadRequest(file=File(payload=io.BytesIO(data))))
     assert result.status_code == status
     assert isinstance(result.parsed, ErrorEnvelope)
     assert result.parsed.code == status

@@ -1,0 +1,139 @@
+"""What schemathesis needs to know about this API, for the pytest suite and for `st run` alike.
+
+Loaded by `contract_tests/test_schemathesis.py` and, for `make conformance`, through SCHEMATHESIS_HOOKS:
+
+- strategies that put real images (JPEG, PNG, GIF, WebP, BMP, TIFF) in `format: binary` parts, so that
+  positive cases reach the happy path instead of being refused as undecodable;
+- the contract's own check: an envelope's `code` agrees with the HTTP status and is an integer or a
+  string token, never a float (JSON Schema counts 200.0 as an integer; typed clients do not);
+- narrow filters for schemathesis 4.32.5 false positives and for one thing a schema cannot say, each
+  dropping one failure kind in one place and naming why.
+"""
+
+import io
+import json
+from typing import Any
+
+import hypothesis.strategies as st
+import schemathesis
+from PIL import Image
+from schemathesis.core.failures import AcceptedNegativeData, Failure
+from schemathesis.openapi.checks import RejectedPositiveData
+
+IMAGE_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+    "image/bmp": "BMP",
+    "image/tiff": "TIFF",
+}
+
+
+def _draw_image(image_format: str, width: int, height: int, background: int, accent: int) -> bytes:
+    image = Image.new("RGB", (width, height), (background, 255 - background, accent))
+    image.paste((accent, background, 255 - accent), (0, 0, max(1, width // 2), max(1, height // 2)))
+    buffer = io.BytesIO()
+    image.save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def images(image_format: str) -> st.SearchStrategy[bytes]:
+    """Small, decodable images of one format."""
+    side = st.integers(1, 48)
+    shade = st.integers(0, 255)
+    return st.builds(_draw_image, st.just(image_format), side, side, shade, shade)
+
+
+ANY_IMAGE = st.one_of(*(images(image_format) for image_format in IMAGE_FORMATS.values()))
+
+# embedImage's `file` declares its media types in `encoding`, which selects these strategies;
+# upload's `file` declares none, so the `binary` format strategy is the one that reaches it.
+for _media_type, _image_format in IMAGE_FORMATS.items():
+    schemathesis.openapi.media_type(_media_type, images(_image_format))
+schemathesis.openapi.format("binary", ANY_IMAGE)
+
+
+def _json_body(response: schemathesis.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+@schemathesis.check
+def envelope_code_matches_status(ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Any) -> None:
+    """`code` equals the HTTP status, as an integer or a string ("0000" for v1-style success)."""
+    body = _json_body(response)
+    if not isinstance(body, dict) or "code" not in body:
+        return  # the schema checks decide whether an envelope was due
+    code, status = body["code"], response.status_code
+    if isinstance(code, bool) or not isinstance(code, int | str):
+        raise AssertionError(f"`code` is {code!r}: neither an integer nor a string")
+    allowed: set[object] = {status, str(status), *(["0000"] if status == 200 else [])}
+    if code not in allowed:
+        raise AssertionError(f"`code` {code!r} disagrees with HTTP status {status}")
+
+
+def _msg(response: schemathesis.Response) -> object:
+    body = _json_body(response)
+    return body.get("msg") if isinstance(body, dict) else None
+
+
+def unknown_asset(failure: Failure, case: Any, response: schemathesis.Response) -> bool:
+    """A well-formed asset id that no upload of this key produced: 400 "Asset not found" is right.
+
+    No schema can say "an id that exists"; the stateful phase covers ids that do."""
+    return (
+        isinstance(failure, RejectedPositiveData)
+        and case.operation.label == "POST /embeddings/image"
+        and (case.media_type or "").startswith("application/json")
+        and response.status_code == 400
+        and _msg(response) == "Asset not found"
+    )
+
+
+def stateful_multipart_link(failure: Failure, case: Any, response: schemathesis.Response) -> bool:
+    """schemathesis applies the upload link's body to embedImage's multipart variant too, then re-labels the
+    case from its merged body: a multipart body holding bytes always reads as negative, so the valid 200 is
+    flagged "Schema-violating request accepted", and a text `file` reads as positive, so its 415 is flagged
+    "Schema-valid request rejected". Same family as schemathesis issues #2983 and #2719 (one operation with
+    both JSON and multipart bodies). Only the two mode checks, only this operation's multipart steps, only in
+    the stateful phase; JSON steps fed by the link keep both checks."""
+    meta = case.meta
+    return (
+        meta is not None
+        and meta.phase.name == "stateful"
+        and case.operation.label == "POST /embeddings/image"
+        and (case.media_type or "").startswith("multipart/form-data")
+        and (
+            (isinstance(failure, AcceptedNegativeData) and 200 <= response.status_code < 300)
+            or (isinstance(failure, RejectedPositiveData) and 400 <= response.status_code < 500)
+        )
+    )
+
+
+def coverage_empty_enum_field(failure: Failure, case: Any, response: schemathesis.Response) -> bool:
+    """schemathesis 4.32.5 bug (specs/openapi/coverage/_operation.py, _generate_multipart_body_from_custom_strategies):
+    once a media-type strategy matches a part's `encoding`, the coverage case "Multipart body with custom
+    encoding" fills the other required fields with "" regardless of their `enum`, and calls the case positive.
+    `model` = "" is rightly refused. No upstream issue yet; kin to the multipart coverage fixes of #3777."""
+    meta = case.meta
+    return (
+        isinstance(failure, RejectedPositiveData)
+        and meta is not None
+        and meta.phase.name == "coverage"
+        and getattr(meta.phase.data, "description", None) == "Multipart body with custom encoding"
+        and isinstance(case.body, dict)
+        and case.body.get("model") == ""
+        and response.status_code == 400
+    )
+
+
+FALSE_POSITIVES = (unknown_asset, stateful_multipart_link, coverage_empty_enum_field)
+
+
+@schemathesis.hook
+def filter_failure(context: schemathesis.HookContext, failure: Failure, case: Any, response: Any) -> bool:
+    """Keep every failure except the known false positives above."""
+    return not any(matches(failure, case, response) for matches in FALSE_POSITIVES)
