@@ -76,6 +76,21 @@ pytest: $(SYNCED) ## Run the test suites
 .PHONY: test
 test: validate-spec check-generated typecheck lint pytest ## Everything CI runs
 
+# make conformance BASE_URL=https://mavi-backend.memories.ai/serve/api/v2 API_KEY=sk-...
+# schemathesis with every check against any deployment; JUnit and HAR reports in $(REPORTS_DIR).
+# The embedding calls cost $0.0001 each on the real API; the default depth makes a few hundred requests.
+REPORTS_DIR ?= reports
+export API_KEY
+
+.PHONY: conformance
+conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL with API_KEY; reports in reports/
+	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url> API_KEY=<key>"; exit 2; }
+	$(BIN)/python -m contract_tests.conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
+
+.PHONY: mutants
+mutants: $(SYNCED) ## Run the contract suite against deliberately broken mocks and clients; all must be caught
+	$(BIN)/python -m contract_tests.mutants
+
 .PHONY: clean
 clean: ## Remove the environments and caches
 	rm -rf $(UV_DIR) $(VENV) .mypy_cache .pytest_cache .ruff_cache

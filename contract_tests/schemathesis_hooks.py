@@ -10,7 +10,6 @@ Loaded by `contract_tests/test_schemathesis.py` and, for `make conformance`, thr
   dropping one failure kind in one place and naming why.
 """
 
-import io
 import json
 from typing import Any
 
@@ -19,6 +18,8 @@ import schemathesis
 from PIL import Image
 from schemathesis.core.failures import AcceptedNegativeData, Failure
 from schemathesis.openapi.checks import RejectedPositiveData
+
+from contract_tests.images import encode
 
 IMAGE_FORMATS = {
     "image/jpeg": "JPEG",
@@ -33,9 +34,7 @@ IMAGE_FORMATS = {
 def _draw_image(image_format: str, width: int, height: int, background: int, accent: int) -> bytes:
     image = Image.new("RGB", (width, height), (background, 255 - background, accent))
     image.paste((accent, background, 255 - accent), (0, 0, max(1, width // 2), max(1, height // 2)))
-    buffer = io.BytesIO()
-    image.save(buffer, image_format)
-    return buffer.getvalue()
+    return encode(image, image_format)
 
 
 def images(image_format: str) -> st.SearchStrategy[bytes]:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from contract_tests.conftest import SECOND_KEY
+from contract_tests.images import encode, scene
 from contract_tests.spec import load_spec
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
@@ -24,7 +25,6 @@ from memories_client.models import (
 from memories_client.types import File, Response
 from memories_sdk import APIStatusError, RetryPolicy, create_client
 from mock_server import RunningMock
-from tests.images import encode, scene
 
 # The provider documents these lengths (Google: 1408 by default; Apple's MobileCLIP: 512).
 DIMENSIONS: dict[EmbeddingModel, int] = {"multimodalembedding@001": 1408, "mobileclip": 512}

@@ -2,13 +2,16 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
+from starlette.routing import Mount, Route
 
-from contract_tests.spec import SPEC_PATH, Example, iter_examples, response_schema_pointer, validator
+from contract_tests.spec import SPEC_PATH, Example, iter_examples, load_spec, response_schema_pointer, validator
+from mock_server import API_PREFIX, Settings, create_app
 
 PROVIDER_RESPONSES = Path(__file__).with_name("provider_responses.yaml")
 EXAMPLES = list(iter_examples())
@@ -61,3 +64,27 @@ def test_provider_documented_response_validates(documented: dict[str, Any]) -> N
     schema = response_schema_pointer(path, method, documented["status"])
     errors = [error.message for error in validator(schema).iter_errors(body)]
     assert errors == []
+
+
+def test_operations_and_the_mocks_routes_match_both_ways() -> None:
+    spec = load_spec()
+    base_path = urlsplit(spec["servers"][0]["url"]).path
+    documented = {
+        (method.upper(), base_path + path, operation["operationId"])
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+    served = {
+        (method, mount.path + route.path, route.name)
+        for mount in create_app(Settings(access_log=False)).routes
+        if isinstance(mount, Mount)
+        for route in mount.routes
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+    assert served == documented
+
+
+def test_the_mocks_address_is_one_of_the_servers() -> None:
+    assert "http://127.0.0.1:4010" + API_PREFIX in [server["url"] for server in load_spec()["servers"]]

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from PIL import Image
 
+from contract_tests.images import encode, scene
 from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app
-from tests.images import encode, scene
 
 pytestmark = pytest.mark.anyio
 

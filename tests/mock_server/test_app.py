@@ -7,11 +7,11 @@ import httpx
 import pytest
 from starlette.types import ASGIApp, Message
 
+from contract_tests.images import encode, scene
 from contract_tests.spec import response_schema_pointer, validator
 from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app
 from mock_server.contract import load_operations
 from mock_server.settings import DEFAULT_SPEC_PATH
-from tests.images import encode, scene
 from tests.mock_server.test_api import assert_error, embed_file, upload_id
 
 pytestmark = pytest.mark.anyio

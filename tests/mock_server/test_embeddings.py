@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from contract_tests.images import encode, noise, scene
 from mock_server.embeddings import MODEL_DIMENSIONS, Embedder, embed
 from mock_server.images import decode
-from tests.images import encode, noise, scene
 
 LIMIT = 50_000_000
 MODELS = sorted(MODEL_DIMENSIONS)

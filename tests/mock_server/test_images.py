@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from contract_tests.images import encode, scene
 from mock_server.envelope import ApiError
 from mock_server.images import ACCEPTED_FORMATS, FEATURE_LENGTH, decode, sniff_audio_video
-from tests.images import encode, scene
 
 LIMIT = 50_000_000
 

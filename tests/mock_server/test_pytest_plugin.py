@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from contract_tests.images import encode, scene
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -17,7 +18,6 @@ from memories_client.models import (
 )
 from memories_client.types import File
 from mock_server import RunningMock
-from tests.images import encode, scene
 
 
 def test_fixture_client_talks_to_the_mock_over_loopback(

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contract_tests.images import encode, scene
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -41,7 +42,6 @@ from memories_sdk import (
     open_image,
 )
 from mock_server import RunningMock, Settings, run_mock
-from tests.images import encode, scene
 from tests.sdk.conftest import Scripted, ScriptedServer
 
 PNG = encode(scene(1))
