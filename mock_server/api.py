@@ -54,7 +54,7 @@ class MockApi:
             asset = self._image_asset(api_key, bodies.asset_id_field(payload))
             body = self._embedder.cached_body(asset.digest, model)
             if body is None:
-                image = await run_in_threadpool(self._image, asset.digest, lambda: self.store.content(asset))
+                image = await self._image(asset.digest, lambda: self.store.content(asset))
                 body = self._embedder.body(image, model)
             return Response(body, media_type=JSON)
         if content_type == bodies.MULTIPART_TYPE:
@@ -64,7 +64,7 @@ class MockApi:
             digest = content_digest(data)
             body = self._embedder.cached_body(digest, model)
             if body is None:
-                image = await run_in_threadpool(self._image, digest, lambda: data)
+                image = await self._image(digest, lambda: data)
                 body = self._embedder.body(image, model)
             return Response(body, media_type=JSON)
         raise ApiError(415, "Unsupported media type: send multipart/form-data (file, model) or JSON (asset_id, model)")
@@ -80,7 +80,7 @@ class MockApi:
         data, filename = bytes(file.data), file.filename or ""
         digest = content_digest(data)
         try:
-            image = await run_in_threadpool(self._image, digest, lambda: data)
+            image = await self._image(digest, lambda: data)
             media_type = _MEDIA_TYPES[image.format]
         except NotAnImage:
             # The provider's upload also takes video and audio; they cannot be embedded later.
@@ -88,7 +88,10 @@ class MockApi:
             if other is None:
                 raise ApiError(415, "Unsupported file type: upload an image, a video or an audio file") from None
             media_type = other
-        asset = await run_in_threadpool(self.store.add, api_key, data, digest, media_type, filename)
+        if self.store.persistent:  # file writes stay off the event loop
+            asset = await run_in_threadpool(self.store.add, api_key, data, digest, media_type, filename)
+        else:
+            asset = self.store.add(api_key, data, digest, media_type, filename)
         return Response(
             success_body(json.dumps({"asset_id": asset.asset_id}, separators=(",", ":")).encode()), media_type=JSON
         )
@@ -123,14 +126,17 @@ class MockApi:
             raise ApiError(415, f"Asset {asset_id} is {asset.media_type}: only images can be embedded")
         return asset
 
-    def _image(self, digest: str, content: Callable[[], bytes]) -> DecodedImage:
-        # Runs in a worker thread: decoding is the expensive part of a request, done once per content.
+    async def _image(self, digest: str, content: Callable[[], bytes]) -> DecodedImage:
+        # Decoding is the expensive part of a request: done once per content, in a worker thread.
         image = self._images.get(digest)
         if image is None:
-            with self._decoding:
-                image = decode(content(), self.settings.max_image_pixels, digest)
+            image = await run_in_threadpool(self._decode, digest, content)
             self._images.put(digest, image)
         return image
+
+    def _decode(self, digest: str, content: Callable[[], bytes]) -> DecodedImage:
+        with self._decoding:
+            return decode(content(), self.settings.max_image_pixels, digest)
 
 
 def _model(name: str) -> str:

@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route, Router
+from starlette.routing import Route
 
 from mock_server.access_log import AccessLog
 from mock_server.api import MockApi
@@ -30,22 +30,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Mount(
-                API_PREFIX,
-                app=Router(
-                    routes=[
-                        Route("/embeddings/image", api.embed_image, methods=["POST"], name="embedImage"),
-                        Route("/upload", api.upload_asset, methods=["POST"], name="uploadAsset"),
-                    ],
-                    # Like the real host, a trailing slash names another (unknown) path: 404, not a redirect.
-                    redirect_slashes=False,
-                ),
-            ),
+            Route(f"{API_PREFIX}/embeddings/image", api.embed_image, methods=["POST"], name="embedImage"),
+            Route(f"{API_PREFIX}/upload", api.upload_asset, methods=["POST"], name="uploadAsset"),
             Route("/openapi.yaml", serve_spec, methods=["GET"]),
         ],
         middleware=[Middleware(AccessLog)] if settings.access_log else [],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected_error},
     )
+    # Like the real host, a trailing slash names another (unknown) path: 404, not a redirect.
     app.router.redirect_slashes = False
     app.state.api = api
     return app

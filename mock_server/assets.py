@@ -14,13 +14,15 @@ import secrets
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1024)
 def key_fingerprint(api_key: str) -> str:
-    """A stable, non-reversible name for an API key."""
+    """A stable, non-reversible name for an API key (cached: it is asked for on every request)."""
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
@@ -51,6 +53,11 @@ class AssetStore:
 
     def __len__(self) -> int:
         return len(self._assets)
+
+    @property
+    def persistent(self) -> bool:
+        """Whether assets are written to a data folder."""
+        return self._data_dir is not None
 
     def add(self, api_key: str, content: bytes, digest: str, media_type: str, filename: str) -> Asset:
         """Store a file for `api_key` under a fresh id."""

@@ -2,10 +2,10 @@
 
 import json
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
-from starlette.types import Message, Receive
 
 from mock_server import multipart
 from mock_server.envelope import ApiError
@@ -28,30 +28,30 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"Request body too large: the limit is {limit} bytes")
 
 
-def _limited(request: Request, limit: int) -> Request:
+async def _chunks(request: Request, limit: int) -> AsyncIterator[bytes]:
+    """The body as it arrives, refused with 413 as soon as it is known to exceed `limit`."""
     declared = request.headers.get("content-length", "")
     if _LENGTH.fullmatch(declared) and int(declared) > limit:
         raise _too_large(limit)
-    receive: Receive = request.receive
     received = 0
-
-    async def counting_receive() -> Message:
-        nonlocal received
-        message = await receive()
+    while True:
+        message = await request.receive()
         if message["type"] == "http.disconnect":
             # The client left mid-body: nobody reads the answer, but the log should not call it a server error.
             raise ApiError(400, "The client disconnected before sending the whole body")
-        received += len(message.get("body", b""))
+        chunk: bytes = message.get("body", b"")
+        received += len(chunk)
         if received > limit:
             raise _too_large(limit)
-        return message
-
-    return Request(request.scope, counting_receive)
+        if chunk:
+            yield chunk
+        if not message.get("more_body", False):
+            return
 
 
 async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
     """The JSON object in the body; 400 for anything else."""
-    body = await _limited(request, limit).body()
+    body = b"".join([chunk async for chunk in _chunks(request, limit)])
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: deeply nested arrays or objects
@@ -63,8 +63,7 @@ async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
 
 async def read_parts(request: Request, limit: int) -> dict[str, Part]:
     """The parts of a multipart/form-data body, by field name."""
-    limited = _limited(request, limit)
-    return await multipart.read_parts(limited.headers.get("content-type", ""), limited.stream())
+    return await multipart.read_parts(request.headers.get("content-type", ""), _chunks(request, limit))
 
 
 def file_part(parts: dict[str, Part], name: str) -> Part:
