@@ -87,6 +87,18 @@ conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL with 
 	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url> API_KEY=<key>"; exit 2; }
 	$(BIN)/python -m contract_tests.conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
 
+PRISM_INSTALLED := bench/prism/node_modules/.installed
+
+$(PRISM_INSTALLED): bench/prism/package-lock.json
+	cd bench/prism && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: bench
+bench: $(SYNCED) $(PRISM_INSTALLED) ## Benchmarks against Prism, raw httpx and the ceiling; writes BENCHMARKS.md
+	@command -v wrk >/dev/null || { echo "Installing wrk from Debian's packages"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
+	$(BIN)/python -m bench
+
 .PHONY: mutants
 mutants: $(SYNCED) ## Run the contract suite against deliberately broken mocks and clients; all must be caught
 	$(BIN)/python -m contract_tests.mutants

@@ -1,0 +1,88 @@
+"""The servers under load, each in a process of its own on 127.0.0.1: the mock, Prism, the ceiling."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PRISM = REPO_ROOT / "bench" / "prism" / "node_modules" / ".bin" / "prism"
+SAMPLE = REPO_ROOT / "samples" / "sunset.png"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server and the URLs of the two requests measured on it."""
+
+    name: str
+    json_url: str
+    multipart_url: str
+    asset_id: str = "re_660727003963174912"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(command: list[str], port: int) -> Iterator[None]:
+    """Run `command` until the block ends, once it accepts HTTP on `port`."""
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def mock(*options: str, access_log: bool = False) -> Iterator[Target]:
+    """`python -m mock_server`, with an uploaded sample so that the JSON request names a real asset."""
+    port = free_port()
+    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--log-level", "warning", *options]
+    if not access_log:
+        command.append("--no-access-log")
+    with serving(command, port):
+        base = f"http://127.0.0.1:{port}{API_PREFIX}"
+        uploaded = httpx.post(
+            f"{base}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": SAMPLE.open("rb")}
+        )
+        name = "mock, access log on" if access_log else "mock"
+        yield Target(name, f"{base}/embeddings/image", f"{base}/upload", uploaded.json()["data"]["asset_id"])
+
+
+@contextmanager
+def prism() -> Iterator[Target]:
+    """Stoplight Prism 5.14.2 serving the same openapi.yaml (static examples)."""
+    port = free_port()
+    with serving([str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "openapi.yaml"], port):
+        yield Target("prism", f"http://127.0.0.1:{port}/embeddings/image", f"http://127.0.0.1:{port}/upload")
+
+
+@contextmanager
+def ceiling() -> Iterator[Target]:
+    """The same server stack doing no work (bench/ceiling.py)."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", str(port)]
+    with serving([*command, "--no-access-log", "--log-level", "warning"], port):
+        yield Target("ceiling", f"http://127.0.0.1:{port}/json", f"http://127.0.0.1:{port}/multipart")

@@ -1,0 +1,59 @@
+"""BENCHMARKS.md from a run's figures: the targets are judged from them, and the plots are drawn."""
+
+from pathlib import Path
+from typing import Any
+
+from bench.report import CONNECTIONS, REQUESTS, SERVERS, targets, write
+
+
+def results(mock_json_rps: float = 15_000, generated_sync: float = 950) -> dict[str, Any]:
+    rates = {"mock": mock_json_rps, "mock, access log on": 12_000, "prism": 2_000, "ceiling": 25_000}
+    load = [
+        {
+            "server": server,
+            "request": request,
+            "connections": connections,
+            "rps": rates[server] if request == "json" else rates[server] / 3,
+            "p50_ms": 1.0,
+            "p99_ms": 20.0 if server == "prism" else 3.0,
+            "errors": 0,
+        }
+        for server in SERVERS
+        for request in REQUESTS
+        for connections in CONNECTIONS
+    ]
+    return {
+        "machine": {"CPU": "test"},
+        "load_seconds": 5,
+        "seconds": 300.0,
+        "load": load,
+        "clients": [
+            {"setting": "sync, sequential", "raw_httpx": 1000.0, "generated": generated_sync, "sdk": 700.0},
+            {"setting": "async, 32 concurrent", "raw_httpx": 300.0, "generated": 290.0, "sdk": 250.0},
+        ],
+        "bulk": [{"images": 1000, "concurrency": 4, "seconds": 5.0}],
+        "memory": [{"megabytes": 100, "streamed_kib": 512, "whole_kib": 97_000}],
+        "suite": [{"part": "spec", "seconds": 3.0, "passed": True}],
+    }
+
+
+def test_targets_are_judged_from_the_figures() -> None:
+    judged = {target.goal: target.met for target in targets(results())}
+    assert all(judged.values())
+    missed = [target for target in targets(results(mock_json_rps=5_000, generated_sync=850)) if not target.met]
+    assert {target.figure for target in missed} == {"2.5x (5,000 vs 2,000)", "20%", "85.0% of raw httpx"}
+
+
+def test_the_report_and_its_plots_are_written(tmp_path: Path) -> None:
+    markdown = tmp_path / "BENCHMARKS.md"
+    write(results(), markdown, tmp_path / "plots")
+    text = markdown.read_text()
+    assert "| asset_id JSON request (POST /embeddings/image): mock >= 3.0x Prism's req/s" in text
+    assert "![requests per second](plots/throughput.png)" in text
+    assert sorted(path.name for path in (tmp_path / "plots").iterdir()) == [
+        "clients.png",
+        "latency-p99.png",
+        "suite.png",
+        "throughput.png",
+    ]
+    assert all((tmp_path / "plots" / name).read_bytes().startswith(b"\x89PNG") for name in ("suite.png",))
