@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"memories_client", "memories_sdk", "codegen", "mock_server", "contract_tests", "examples", "tests"}
+OURS = {"memories_client", "memories_sdk", "codegen", "mock_server", "contract_tests", "examples", "bench", "tests"}
 ALLOWED = {
     "generated_client/memories_client": {"memories_client"},
     "sdk/memories_sdk": {"memories_sdk", "memories_client"},
@@ -14,6 +14,7 @@ ALLOWED = {
     "mock_server": {"mock_server"},
     "contract_tests": {"contract_tests", "memories_client", "memories_sdk", "mock_server", "codegen"},
     "examples": {"examples", "memories_client", "mock_server"},
+    "bench": {"bench", "memories_client", "memories_sdk", "mock_server"},
 }
 # The only modules of the mock that hand out generated clients.
 MOCK_MODULES_USING_THE_CLIENT = {"mock_server/testing.py", "mock_server/pytest_plugin.py"}
