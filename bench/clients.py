@@ -62,9 +62,9 @@ def sync_rates(target: Target, requests: int, rounds: int) -> Throughput:
                 raise RuntimeError("the mock refused the benchmark request")
 
         calls = {"raw": call_raw, "generated": call_generated, "sdk": call_sdk}
-        for _ in range(rounds + 1):  # the first round warms connections and caches, and is dropped
-            # Short batches, in a rotating order: two cores are shared with the server, and noise comes in bursts.
-            for name, call in calls.items() if _ % 2 else reversed(calls.items()):
+        for round_number in range(rounds + 1):  # the first round warms connections and caches, and is dropped
+            # The order alternates: two cores are shared with the server, and noise comes in bursts.
+            for name, call in calls.items() if round_number % 2 else reversed(calls.items()):
                 started = time.perf_counter()
                 for _ in range(requests):
                     call()
@@ -100,14 +100,16 @@ def async_rates(target: Target, requests: int, concurrency: int, rounds: int) ->
                 (await raw.post(target.json_url, json=_json(target))).json()["data"]["embedding"]
 
             async def call_generated() -> None:
-                await embed_image.asyncio(client=generated, body=body)
+                if not isinstance(await embed_image.asyncio(client=generated, body=body), ImageEmbeddingResponse):
+                    raise RuntimeError("the mock refused the benchmark request")
 
             async def call_sdk() -> None:
-                await embed_image.asyncio(client=sdk, body=body)
+                if not isinstance(await embed_image.asyncio(client=sdk, body=body), ImageEmbeddingResponse):
+                    raise RuntimeError("the mock refused the benchmark request")
 
             calls = {"raw": call_raw, "generated": call_generated, "sdk": call_sdk}
-            for _ in range(rounds + 1):
-                for name, call in calls.items():
+            for round_number in range(rounds + 1):
+                for name, call in calls.items() if round_number % 2 else reversed(calls.items()):
                     rates[name].append(await _concurrently(call, requests, concurrency))
         return rates
 

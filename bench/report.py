@@ -51,11 +51,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
     for request, factor in (("json", 3.0), ("multipart", 1.5)):
         mock, prism, ceiling = (_load(results, server, request, 16) for server in ("mock", "prism", "ceiling"))
         ratio = mock["rps"] / prism["rps"]
+        clean = mock["errors"] == 0  # fast refusals are no throughput: a figure with failed requests meets nothing
         checks.append(
             Target(
                 f"{REQUESTS[request]}: mock >= {factor}x Prism's req/s at 16 connections",
                 f"{ratio:.1f}x ({mock['rps']:,.0f} vs {prism['rps']:,.0f})",
-                ratio >= factor,
+                clean and ratio >= factor,
             )
         )
         checks.append(
@@ -67,7 +68,11 @@ def targets(results: dict[str, Any]) -> list[Target]:
         )
         share = mock["rps"] / ceiling["rps"]
         checks.append(
-            Target(f"{REQUESTS[request]}: mock >= 50% of the ceiling at 16 connections", f"{share:.0%}", share >= 0.5)
+            Target(
+                f"{REQUESTS[request]}: mock >= 50% of the ceiling at 16 connections",
+                f"{share:.0%}",
+                clean and share >= 0.5,
+            )
         )
     for row in results["clients"]:
         ratio = row["generated"] / row["raw_httpx"]
@@ -160,10 +165,14 @@ def write(results: dict[str, Any], markdown: Path, plots: Path) -> None:
         "",
         "Load from wrk (one thread, its own process) on 127.0.0.1, "
         f"{results['load_seconds']:g} s per figure after a 1 s warm-up. Prism answers with the spec's static examples "
-        "(a 5-number vector); the mock authenticates, parses, looks the asset up or decodes the image, and answers "
-        "a real 1408-number vector. The ceiling is the same server stack (Starlette on uvicorn) answering a "
-        "precomputed 1408-number body with no work at all: for the multipart request it only parses the form "
-        "(Starlette's parser; the mock uses python-multipart directly, which is faster, hence shares above 100%).",
+        "(a 5-number vector); the mock authenticates, parses, looks the asset up and answers a real 1408-number "
+        "vector, or stores the upload and answers a fresh asset id. The upload sends the same 12 KB photo every "
+        "time, so after the first request the mock finds its decoded features in its cache (by SHA-256): that "
+        "figure measures parsing, hashing, storing and answering; decoding new images is measured by the bulk "
+        "embedding below. The ceiling is the same server stack (Starlette on uvicorn) answering a precomputed "
+        "1408-number body with no work at all: for the multipart request it only parses the form, with "
+        "Starlette's parser (the mock uses python-multipart directly, which is faster: shares near or above "
+        "100%). Each figure is one run: on two shared cores, expect a few percent of noise.",
         "",
     ]
     for request in REQUESTS:

@@ -7,11 +7,13 @@ process list.
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from contract_tests.schemathesis_config import CONFIG_PATH, profile
+from contract_tests.schemathesis_config import CONFIG_PATH, profiled_toml
 from contract_tests.spec import SPEC_PATH
 
 
@@ -23,17 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     api_key = os.environ.get("API_KEY", "")
     if not api_key:
         parser.error("set API_KEY to the key to test with")
-    depth = profile()
+    config = Path(tempfile.mkdtemp(prefix="conformance-")) / CONFIG_PATH.name
+    config.write_text(profiled_toml(), encoding="utf-8")
     command = [
         str(Path(sys.executable).parent / "st"),
         "--config-file",
-        str(CONFIG_PATH),
+        str(config),
         "run",
         str(SPEC_PATH),
         "--url",
         args.url,
-        "--max-examples",
-        str(depth["max-examples"]),
         "--report",
         "junit,har",
         "--report-junit-path",
@@ -42,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         str(args.reports / "network.har"),
     ]
     environment = {**os.environ, "SCHEMATHESIS_HOOKS": "contract_tests.schemathesis_hooks"}
-    return subprocess.run(command, env=environment, check=False).returncode
+    try:
+        return subprocess.run(command, env=environment, check=False).returncode
+    finally:
+        shutil.rmtree(config.parent)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The suite's schemathesis configuration: schemathesis.toml, the depth of the profile, and the key."""
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,18 @@ def profile() -> dict[str, int]:
     return PROFILES[name]
 
 
+def profiled_toml() -> str:
+    """schemathesis.toml with the depth CONTRACT_PROFILE chooses, for `st run` and for pytest alike."""
+    text = CONFIG_PATH.read_text(encoding="utf-8")
+    for key, value in profile().items():
+        text, count = re.subn(rf"^{key} = \d+", f"{key} = {value}", text, flags=re.MULTILINE)
+        if count != 1:
+            raise RuntimeError(f"{CONFIG_PATH.name} must set {key} exactly once")
+    return text
+
+
 def contract_config(api_key: str) -> schemathesis.Config:
     """schemathesis.toml at the chosen depth, sending `api_key` in every request."""
-    data: dict[str, Any] = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
-    depth = profile()
-    data["generation"]["max-examples"] = depth["max-examples"]
-    data["phases"]["stateful"]["max-steps"] = depth["max-steps"]
+    data: dict[str, Any] = tomllib.loads(profiled_toml())
     data["headers"] = {"Authorization": api_key}
     return schemathesis.Config.from_dict(data)

@@ -11,6 +11,7 @@ Loaded by `contract_tests/test_schemathesis.py` and, for `make conformance`, thr
 """
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import hypothesis.strategies as st
@@ -74,17 +75,61 @@ def envelope_code_matches_status(ctx: schemathesis.CheckContext, response: schem
         raise AssertionError(f"`code` {code!r} disagrees with HTTP status {status}")
 
 
+@dataclass
+class _Run:
+    """What this run has seen so far, shared by every check instance (schemathesis keeps one per schema)."""
+
+    uploaded: set[str] = field(default_factory=set)  # ids uploads returned: "Asset not found" is a real failure
+    embedded_an_upload: bool = False
+    stateful: bool = False
+
+
+RUN = _Run()
+
+
+def _asset_id(case: Any) -> str | None:
+    asset_id = case.body.get("asset_id") if isinstance(case.body, dict) else None
+    return asset_id if isinstance(asset_id, str) else None
+
+
+@schemathesis.check
+class uploads_are_embeddable:
+    """An asset id an upload returned is found by the embedding endpoint, for the key that uploaded it.
+
+    Records every uploaded id (so that `unknown_asset` below spares them) and, once a run with the stateful
+    phase is over, fails if no uploaded id was ever embedded: that phase follows the spec's link from upload
+    to embedding."""
+
+    def after_response(self, ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Any) -> None:
+        RUN.stateful = RUN.stateful or (case.meta is not None and case.meta.phase.name == "stateful")
+        body = _json_body(response)
+        if case.operation.label == "POST /upload" and response.status_code == 200 and isinstance(body, dict):
+            data = body.get("data")
+            if isinstance(data, dict) and isinstance(data.get("asset_id"), str):
+                RUN.uploaded.add(data["asset_id"])
+        elif case.operation.label == "POST /embeddings/image" and _asset_id(case) in RUN.uploaded:
+            if response.status_code == 200:
+                RUN.embedded_an_upload = True
+            elif _msg(response) == "Asset not found":
+                raise AssertionError(f"the uploaded asset {_asset_id(case)} was not found")
+
+    def after_run(self, ctx: schemathesis.CheckContext) -> None:
+        if RUN.stateful and RUN.uploaded and not RUN.embedded_an_upload:
+            raise AssertionError("no asset id returned by an upload was ever embedded by its id")
+
+
 def _msg(response: schemathesis.Response) -> object:
     body = _json_body(response)
     return body.get("msg") if isinstance(body, dict) else None
 
 
 def unknown_asset(failure: Failure, case: Any, response: schemathesis.Response) -> bool:
-    """A well-formed asset id that no upload of this key produced: 400 "Asset not found" is right.
+    """A well-formed asset id that no upload of this run produced: 400 "Asset not found" is right.
 
-    No schema can say "an id that exists"; the stateful phase covers ids that do."""
+    No schema can say "an id that exists"; ids that uploads returned are spared (`uploads_are_embeddable`)."""
     return (
         isinstance(failure, RejectedPositiveData)
+        and _asset_id(case) not in RUN.uploaded
         and case.operation.label == "POST /embeddings/image"
         and (case.media_type or "").startswith("application/json")
         and response.status_code == 400

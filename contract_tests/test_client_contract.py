@@ -280,6 +280,8 @@ def test_the_sdks_checks_agree_with_the_spec(component: str, data: st.DataObject
         ("ImageEmbeddingResponse", {"code": 200, "msg": "ok", "data": {"embedding": [1e308, 1e308]}}),  # sum overflows
         ("ErrorEnvelope", {"code": 401, "msg": "Unauthorized", "data": None}),
         ("ErrorEnvelope", {"code": 401, "msg": "Unauthorized", "data": []}),
+        ("ErrorEnvelope", {"code": 401, "msg": "Unauthorized", "success": True, "failed": False}),
+        ("ImageEmbeddingResponse", {"code": 200, "msg": "ok", "data": {"embedding": [1]}, "failed": True}),
     ],
 )
 def test_the_sdks_checks_agree_with_the_spec_at_the_edges(component: str, body: dict[str, Any]) -> None:

@@ -19,13 +19,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def mock_process(*options: str) -> Iterator[str]:
-    """`python -m mock_server` on a free loopback port; yields its base URL."""
+def mock_process(*options: str, broken_by: str = "") -> Iterator[str]:
+    """The mock's command line on a free loopback port, after running `broken_by`; yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--no-access-log", "--log-level", "error"]
-    process = subprocess.Popen([*command, *options], cwd=REPO_ROOT)
+    arguments = ["--port", str(port), "--no-access-log", "--log-level", "error", *options]
+    program = f"{broken_by}\nfrom mock_server.__main__ import main\nmain({arguments!r})"
+    process = subprocess.Popen([sys.executable, "-c", program], cwd=REPO_ROOT)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -75,6 +76,15 @@ def test_a_failing_deployment_fails_conformance(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Server error" in result.stdout
     assert ElementTree.parse(tmp_path / "junit.xml").getroot().find(".//failure") is not None
+
+
+def test_a_deployment_that_loses_uploads_fails_conformance(tmp_path: Path) -> None:
+    # Every "Asset not found" would be excused as an unknown id, were it not for the ids uploads returned.
+    losing = "from mock_server.assets import AssetStore\nAssetStore.get = lambda self, api_key, asset_id: None"
+    with mock_process(broken_by=losing) as base_url:
+        result = conformance(base_url, tmp_path)
+    assert result.returncode != 0
+    assert "uploads_are_embeddable" in result.stdout
 
 
 def test_a_wrong_key_fails_conformance(tmp_path: Path) -> None:

@@ -66,6 +66,23 @@ def test_both_methods_give_the_models_vector(client: AuthenticatedClient, model:
     assert by_asset.msg == "success"
 
 
+def test_each_upload_keeps_its_own_image(client: AuthenticatedClient) -> None:
+    pictures = [encode(scene(seed)) for seed in (11, 12, 13)]
+    asset_ids = [upload(client, picture) for picture in pictures]
+    assert len(set(asset_ids)) == len(asset_ids)  # no upload replaces another
+    vectors = []
+    for asset_id, picture in zip(asset_ids, pictures, strict=True):
+        by_asset = embed_image.sync(
+            client=client, body=ImageEmbeddingAssetRequest(asset_id=asset_id, model="mobileclip")
+        )
+        by_file = embed_image.sync(client=client, body=file_body(picture))
+        assert isinstance(by_asset, ImageEmbeddingResponse)
+        assert isinstance(by_file, ImageEmbeddingResponse)
+        assert by_asset.data.embedding == by_file.data.embedding  # the id names that picture
+        vectors.append(by_asset.data.embedding)
+    assert len({tuple(vector) for vector in vectors}) == len(vectors)  # different pictures, different vectors
+
+
 def test_async_upload_then_embed(served_mock: RunningMock) -> None:
     async def flow() -> tuple[UploadResponse | ErrorEnvelope | None, ImageEmbeddingResponse | ErrorEnvelope | None]:
         async with served_mock.client() as client:

@@ -1,6 +1,6 @@
 """The mutant runner's verdicts: a patched client fails the suite, the unpatched one passes it."""
 
-from contract_tests.mutants import MUTANTS, REPO_ROOT, SUITE, run_suite
+from contract_tests.mutants import MUTANTS, MUTANTS_BY_NAME, REPO_ROOT, SUITE, judge, run_suite
 
 QUICK = ["contract_tests/test_client_requests.py"]
 
@@ -15,3 +15,9 @@ def test_a_mutant_is_caught_and_the_original_is_not() -> None:
     assert caught.failed
     assert "test_the_raw_key_is_the_default_auth" in caught.first_failure
     assert not run_suite(None, QUICK).failed
+
+
+def test_a_catch_is_confirmed_by_failing_again_and_passing_without_the_mutant() -> None:
+    catch = judge(MUTANTS_BY_NAME["bearer"])
+    assert catch.caught
+    assert catch.verdict.first_failure.startswith("contract_tests/")

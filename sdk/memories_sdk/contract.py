@@ -24,7 +24,7 @@ from memories_sdk.errors import (
 _ASSET_ID = re.compile(r"re_[0-9]+")
 
 
-def _envelope_problem(body: Any) -> str | None:
+def _envelope_problem(body: Any, succeeded: bool) -> str | None:
     if not isinstance(body, dict):
         return "the body is not a JSON object"
     code = body.get("code")
@@ -32,22 +32,22 @@ def _envelope_problem(body: Any) -> str | None:
         return "`code` is missing or neither an integer nor a string"
     if not isinstance(body.get("msg"), str):
         return "`msg` is missing or not a string"
-    for flag in ("success", "failed"):
-        if flag in body and not isinstance(body[flag], bool):
-            return f"`{flag}` is not a boolean"
+    for flag, expected in (("success", succeeded), ("failed", not succeeded)):
+        if flag in body and body[flag] is not expected:
+            return f"`{flag}` is not {str(expected).lower()}"
     return None
 
 
 def error_envelope_problem(body: Any) -> str | None:
     """Why `body` is not an error envelope, or None."""
-    problem = _envelope_problem(body)
+    problem = _envelope_problem(body, succeeded=False)
     if problem is None and body.get("data") is not None and not isinstance(body["data"], dict):
         return "`data` is neither null nor an object"
     return problem
 
 
 def _data(body: Any) -> tuple[dict[str, Any], str | None]:
-    problem = _envelope_problem(body)
+    problem = _envelope_problem(body, succeeded=True)
     if problem is not None:
         return {}, problem
     data = body.get("data")

@@ -56,7 +56,10 @@ class MalformedResponseError(MemoriesError):
         super().__init__(f"{reason} (HTTP {response.status_code} from {request.method} {request.url})")
         self.reason = reason
         self.status_code = response.status_code
-        self.body = response.content
+        try:
+            self.body = response.content
+        except httpx.ResponseNotRead:  # the body could not be read or decoded
+            self.body = b""
 
 
 class APIStatusError(MemoriesError):

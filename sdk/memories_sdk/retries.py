@@ -9,12 +9,15 @@ honoured up to `max_retry_after`.
 import email.utils
 import math
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import anyio
 import httpx
+
+_NUMBER = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,9})?")
 
 # The errors after which the request may simply be sent again.
 RETRYABLE_ERRORS: tuple[type[httpx.TransportError], ...] = (
@@ -31,27 +34,17 @@ def retryable_status(status: int) -> bool:
 
 def retry_after(headers: httpx.Headers) -> float | None:
     """The wait the server asks for, in seconds: `retry-after-ms`, or `Retry-After` as seconds or HTTP date."""
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds is not None:
-        try:
-            value = float(milliseconds) / 1000
-        except ValueError:
-            value = math.nan
-        if math.isfinite(value) and value >= 0:
-            return value
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
+    milliseconds = headers.get("retry-after-ms", "").strip()
+    if _NUMBER.fullmatch(milliseconds):
+        return float(milliseconds) / 1000
+    raw = headers.get("retry-after", "").strip()
+    if _NUMBER.fullmatch(raw):  # RFC 9110 says whole seconds; a decimal point is tolerated, "1e1" or "+3" is not
+        return float(raw)
     try:
-        seconds = float(raw)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError):
-            return None
-        seconds = moment.timestamp() - time.time()
-        return max(seconds, 0.0)
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+        moment = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(moment.timestamp() - time.time(), 0.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,8 +66,9 @@ class RetryPolicy:
             raise ValueError(f"max_retries must be 0 or more, not {self.max_retries}")
         if not 0 <= self.jitter <= 1:
             raise ValueError(f"jitter must be between 0 and 1, not {self.jitter}")
-        if min(self.initial_delay, self.max_delay, self.max_retry_after) < 0:
-            raise ValueError("delays must not be negative")
+        delays = (self.initial_delay, self.max_delay, self.max_retry_after)
+        if not all(math.isfinite(delay) and delay >= 0 for delay in delays):
+            raise ValueError("delays must be finite and not negative")
 
     def backoff(self, retry: int) -> float:
         """The wait before retry number `retry` (0-based) when the server did not say."""

@@ -13,7 +13,7 @@ import logging
 import httpx
 
 from memories_sdk.contract import response_problem
-from memories_sdk.errors import APIConnectionError, APITimeoutError
+from memories_sdk.errors import APIConnectionError, APITimeoutError, MalformedResponseError
 from memories_sdk.retries import RetryPolicy
 
 logger = logging.getLogger("memories_sdk")
@@ -29,6 +29,7 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         raise_status_errors: bool = True,
         verify: bool | str = True,
         limits: httpx.Limits | None = None,
+        proxy: str | None = None,
         sync_transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -37,6 +38,8 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._transport_options: dict[str, object] = {"verify": verify}
         if limits is not None:
             self._transport_options["limits"] = limits
+        if proxy is not None:
+            self._transport_options["proxy"] = proxy
         self._sync = sync_transport
         self._async = async_transport
 
@@ -50,13 +53,17 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         while True:
             try:
                 response = self._sync.handle_request(request)
+                response.request = request  # httpx attaches it only after the transport returns; errors need it now
+                wait = self.retry.delay_after_response(retry, response)
+                if wait is None:
+                    response.read()  # inside the `try`: a body that breaks off is a failed attempt too
+            except httpx.DecodingError as error:
+                raise MalformedResponseError(f"the body cannot be decoded ({error})", response) from error
             except httpx.TransportError as error:
                 delay = self._delay_after_error(retry, request, error)
             else:
-                wait = self.retry.delay_after_response(retry, response)
                 if wait is None:
-                    response.read()
-                    return self._checked(request, response)
+                    return self._checked(response)
                 response.close()
                 self._log_retry(request, f"HTTP {response.status_code}", retry, wait)
                 delay = wait
@@ -70,13 +77,17 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         while True:
             try:
                 response = await self._async.handle_async_request(request)
-            except httpx.TransportError as error:
-                delay = self._delay_after_error(retry, request, error)
-            else:
+                response.request = request
                 wait = self.retry.delay_after_response(retry, response)
                 if wait is None:
                     await response.aread()
-                    return self._checked(request, response)
+            except httpx.DecodingError as error:
+                raise MalformedResponseError(f"the body cannot be decoded ({error})", response) from error
+            except httpx.TransportError as error:
+                delay = self._delay_after_error(retry, request, error)
+            else:
+                if wait is None:
+                    return self._checked(response)
                 await response.aclose()
                 self._log_retry(request, f"HTTP {response.status_code}", retry, wait)
                 delay = wait
@@ -94,8 +105,7 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def _delay_after_error(self, retry: int, request: httpx.Request, error: httpx.TransportError) -> float:
         delay = self.retry.delay_after_error(retry, error)
         if delay is None:
-            if not isinstance(error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError):
-                raise error  # not a failure of the network: a bad URL or a bug, best reported as httpx reports it
+            # The message names the error's kind, not its text: httpx's texts can quote header values.
             error_class = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
             attempts = retry + 1
             message = f"{request.method} {request.url} failed after {attempts} attempt(s): {type(error).__name__}"
@@ -103,8 +113,7 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._log_retry(request, type(error).__name__, retry, delay)
         return delay
 
-    def _checked(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
-        response.request = request  # httpx attaches it only after the transport returns; errors need it now
+    def _checked(self, response: httpx.Response) -> httpx.Response:
         problem = response_problem(response, self.raise_status_errors)
         if problem is not None:
             raise problem

@@ -44,6 +44,16 @@ def test_targets_are_judged_from_the_figures() -> None:
     assert {target.figure for target in missed} == {"2.5x (5,000 vs 2,000)", "20%", "85.0% of raw httpx"}
 
 
+def test_a_figure_with_failed_requests_meets_no_target() -> None:
+    run = results()
+    for row in run["load"]:
+        if row["server"] == "mock":
+            row["errors"] = 3
+    throughput = [target for target in targets(run) if "ceiling" in target.goal or "Prism's req/s" in target.goal]
+    assert len(throughput) == 4
+    assert not any(target.met for target in throughput)
+
+
 def test_the_report_and_its_plots_are_written(tmp_path: Path) -> None:
     markdown = tmp_path / "BENCHMARKS.md"
     write(results(), markdown, tmp_path / "plots")

@@ -1,5 +1,6 @@
 """create_client: configuration from arguments or the environment, and the key kept out of sight."""
 
+import json
 import logging
 
 import httpx
@@ -7,8 +8,16 @@ import pytest
 
 from memories_client.api.embeddings import embed_image
 from memories_client.models import ImageEmbeddingAssetRequest
-from memories_sdk import DEFAULT_BASE_URL, AuthenticationError, ConfigurationError, RetryPolicy, create_client
+from memories_sdk import (
+    DEFAULT_BASE_URL,
+    APIConnectionError,
+    AuthenticationError,
+    ConfigurationError,
+    RetryPolicy,
+    create_client,
+)
 from mock_server import RunningMock
+from tests.sdk.conftest import Scripted, ScriptedServer
 
 SECRET = "sk-mavi-very_secret_key"
 
@@ -30,6 +39,43 @@ def test_arguments_win_over_the_environment_and_production_is_the_default() -> N
 def test_no_key_is_a_configuration_error(environ: dict[str, str]) -> None:
     with pytest.raises(ConfigurationError, match="MEMORIES_API_KEY"):
         create_client(environ=environ)
+
+
+@pytest.mark.parametrize(
+    "key", ["sk-mai-secret\nX", "sk-mai-secret\r\nX", "sk-mai-\x00secret", "sk-mai-sécret", "sk mai secret"]
+)
+def test_a_malformed_key_is_refused_without_showing_it(key: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        create_client(key)
+    assert "secret" not in str(raised.value)
+    assert "secret" not in repr(raised.value.args)
+
+
+def test_a_trailing_newline_from_a_key_file_is_tolerated() -> None:
+    client = create_client(environ={"MEMORIES_API_KEY": SECRET + "\n"})
+    assert client.get_httpx_client().headers["Authorization"] == SECRET
+
+
+@pytest.mark.parametrize("base_url", ["127.0.0.1:4010/serve/api/v2", "ftp://example.com/v2", "http://"])
+def test_a_base_url_that_is_no_http_url_is_refused(base_url: str) -> None:
+    with pytest.raises(ConfigurationError, match="http:// or https://"):
+        create_client(SECRET, base_url=base_url)
+
+
+def test_the_environments_proxy_is_used_unless_no_proxy_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch, scripted: ScriptedServer
+) -> None:
+    proxy = scripted.base_url.removesuffix("/serve/api/v2")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    scripted.script = [Scripted(200, b'{"code": 200, "msg": "ok", "data": {"embedding": [1]}}')]
+    body = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
+    with create_client(SECRET, base_url="http://api.invalid/serve/api/v2") as client:
+        embed_image.sync(client=client, body=body)  # reaches api.invalid only through the proxy
+    assert [json.loads(body) for body in scripted.bodies] == [{"asset_id": "re_1", "model": "mobileclip"}]
+    monkeypatch.setenv("NO_PROXY", "api.invalid")
+    with create_client(SECRET, base_url="http://api.invalid/serve/api/v2", retry=RetryPolicy(max_retries=0)) as client:
+        with pytest.raises(APIConnectionError):
+            embed_image.sync(client=client, body=body)
 
 
 def test_timeouts_default_to_a_minute_and_take_numbers() -> None:

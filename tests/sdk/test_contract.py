@@ -46,6 +46,7 @@ MALFORMED_EMBEDDINGS = {
     "boolean-code": envelope(code=True, data={"embedding": [0.1]}),
     "no-msg": json.dumps({"code": 200, "data": {"embedding": [0.1]}}).encode(),
     "success-not-boolean": envelope(success="yes", data={"embedding": [0.1]}),
+    "success-false": envelope(success=False, data={"embedding": [0.1]}),
     "deeply-nested": b"[" * 100_000,
     "integer-beyond-a-double": b'{"code": 200, "msg": "success", "data": {"embedding": [1' + b"0" * 400 + b"]}}",
 }

@@ -57,6 +57,11 @@ def test_other_4xx_are_not_retried() -> None:
         ({"Retry-After": "-1"}, None),
         ({"Retry-After": "nan"}, None),
         ({"Retry-After": "tomorrow"}, None),
+        ({"Retry-After": "1_0"}, None),
+        ({"Retry-After": "1e1"}, None),
+        ({"Retry-After": "+3"}, None),
+        ({"Retry-After": ""}, None),
+        ({"Retry-After": "99999999999"}, 99999999999.0),
         ({}, None),
     ],
 )
@@ -90,7 +95,9 @@ def test_network_errors_and_timeouts_are_retried_others_not() -> None:
 
 
 @pytest.mark.parametrize(
-    "arguments", [{"max_retries": -1}, {"jitter": 1.5}, {"initial_delay": -0.1}], ids=["retries", "jitter", "delay"]
+    "arguments",
+    [{"max_retries": -1}, {"jitter": 1.5}, {"initial_delay": -0.1}, {"max_delay": float("nan")}],
+    ids=["retries", "jitter", "delay", "nan"],
 )
 def test_nonsense_policies_are_refused(arguments: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must"):
