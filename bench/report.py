@@ -200,7 +200,8 @@ def write(results: dict[str, Any], markdown: Path, plots: Path) -> None:
         "## Client overhead: the generated client against raw httpx",
         "",
         "Identical asset_id requests to the same mock (access log off); each way of calling measured in "
-        "interleaved rounds, median shown. `memories_sdk` adds retries and checks every answer against the contract "
+        "interleaved rounds, each batch on its own fresh client after 200 warm-up requests, median shown. "
+        "`memories_sdk` adds retries and checks every answer against the contract "
         "(one more JSON parse of each 1408-number body).",
         "",
         "| setting | raw httpx req/s | generated client | ratio | memories_sdk | ratio |",
