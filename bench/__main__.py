@@ -19,9 +19,11 @@ from bench import clients, load, machine, report, suite
 from bench.servers import PRISM, REPO_ROOT, Target, ceiling, mock, prism
 
 MEGABYTE = 1_000_000
+CONNECTIONS = (1, 16, 64)
+LOAD_WARM_UP_SECONDS = 1
 
 
-def measure_load(seconds: float, scratch: Path) -> list[dict[str, Any]]:
+def measure_load(seconds: float, scratch: Path, photo: bytes) -> list[dict[str, Any]]:
     """Every server, both requests, every connection count."""
     servers: list[Callable[[], AbstractContextManager[Target]]] = [
         mock,
@@ -29,15 +31,15 @@ def measure_load(seconds: float, scratch: Path) -> list[dict[str, Any]]:
         prism,
         ceiling,
     ]
-    multipart = load.multipart_script(scratch)
+    multipart = load.multipart_script(scratch, photo)
     rows = []
     for start in servers:
         with start() as target:
-            scripts = {"json": (target.json_url, load.json_script(scratch, target.asset_id))}
+            scripts = {"json": (target.json_url, load.json_script(scratch, target.json_body))}
             scripts["multipart"] = (target.multipart_url, multipart)
             for request, (url, lua) in scripts.items():
-                for connections in report.CONNECTIONS:
-                    load.run_wrk(url, lua, connections, 1)  # warm-up, not kept
+                for connections in CONNECTIONS:
+                    load.run_wrk(url, lua, connections, LOAD_WARM_UP_SECONDS)  # not kept
                     result = load.run_wrk(url, lua, connections, seconds)
                     rate = result.requests_per_second
                     print(f"  {target.name:<20} {request:<9} {connections:>2} conn.: {rate:>9,.0f} req/s")
@@ -65,12 +67,11 @@ def bmp_of(megabytes: int, folder: Path) -> Path:
 def measure_memory(scratch: Path) -> list[dict[str, Any]]:
     rows = []
     with mock("--max-upload-bytes", str(256 * 1024 * 1024)) as target:
-        base_url = target.json_url.removesuffix("/embeddings/image")
         for megabytes in (10, 100):
             image = bmp_of(megabytes, scratch)
             growth = {}
             for mode in ("streamed", "whole"):
-                command = [sys.executable, "-m", "bench.memory", base_url, str(image), mode]
+                command = [sys.executable, "-m", "bench.memory", target.base_url, str(image), mode]
                 output = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
                 growth[mode] = int(output.strip())
             streamed, whole = growth["streamed"] / 1024, growth["whole"] / 1024
@@ -90,19 +91,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing: {', '.join(missing)}; `make bench` installs them", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    results: dict[str, Any] = {"machine": machine.describe(), "load_seconds": args.seconds}
+    photo = load.photo_jpeg()
+    results: dict[str, Any] = {
+        "machine": machine.describe(),
+        "load_seconds": args.seconds,
+        "load_warm_up_seconds": LOAD_WARM_UP_SECONDS,
+        "upload_bytes": len(photo),
+        "client_warm_up_requests": clients.WARM_UP,
+        "bulk_image_size": "x".join(map(str, clients.BULK_SIZE)),
+    }
     with tempfile.TemporaryDirectory(prefix="memories-bench-") as folder:
         scratch = Path(folder)
         print("Load: the mock, Prism and the ceiling")
-        results["load"] = measure_load(args.seconds, scratch)
+        results["load"] = measure_load(args.seconds, scratch, photo)
         print("Clients: generated client, memories_sdk and raw httpx")
         with mock() as target:
             results["clients"] = [
                 dataclasses.asdict(clients.sync_rates(target, requests=1000, rounds=3)),
                 dataclasses.asdict(clients.async_rates(target, requests=2000, concurrency=32, rounds=3)),
             ]
-        print("Bulk embedding of 1,000 images")
-        images = clients.distinct_images(1000)
+        print(f"Bulk embedding of {clients.BULK_IMAGES:,} images")
+        images = clients.distinct_images(clients.BULK_IMAGES)
         results["bulk"] = []
         for concurrency in (4, 16):
             with mock() as target:  # a fresh mock each time: no image is cached yet

@@ -1,7 +1,7 @@
 """The ceiling: the mock's server stack (Starlette on uvicorn) doing no work at all.
 
-It answers a precomputed body of 1408 numbers, the size of the mock's real answer: to a JSON request without
-reading auth, the body or anything else, and to a multipart request after only parsing the form.
+Each answer is precomputed and the size of the mock's real one: 1408 numbers to a JSON request, without reading
+auth, the body or anything else; an upload's asset id to a multipart request, after only parsing the form.
 """
 
 import json
@@ -11,19 +11,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-ANSWER = json.dumps(
-    {"code": 200, "msg": "success", "data": {"embedding": [-0.01234567] * 1408}, "success": True, "failed": False},
-    separators=(",", ":"),
-).encode()
+
+def _envelope(data: dict[str, object]) -> bytes:
+    envelope = {"code": 200, "msg": "success", "data": data, "success": True, "failed": False}
+    return json.dumps(envelope, separators=(",", ":")).encode()
+
+
+EMBEDDING = _envelope({"embedding": [-0.01234567] * 1408})
+UPLOADED = _envelope({"asset_id": "re_660727003963174912"})
 
 
 async def answer_only(request: Request) -> Response:
-    return Response(ANSWER, media_type="application/json")
+    return Response(EMBEDDING, media_type="application/json")
 
 
 async def parse_form_then_answer(request: Request) -> Response:
     async with request.form():
-        return Response(ANSWER, media_type="application/json")
+        return Response(UPLOADED, media_type="application/json")
 
 
 app = Starlette(

@@ -16,14 +16,17 @@ from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
 from memories_client.models import ImageEmbeddingAssetRequest, ImageEmbeddingFileRequest, ImageEmbeddingResponse
 from memories_client.types import File
-from memories_sdk import RetryPolicy, create_client
+from memories_sdk import create_client
 from mock_server import DOCUMENTED_TEST_KEY
 
 HEADERS = {"Authorization": DOCUMENTED_TEST_KEY}
-# Requests sent before each timed batch, over the batch's own fresh client: connections and caches warm.
+# Requests sent before each timed batch, over the batch's own fresh client, so that connections and caches are warm.
 # Each batch opens its own client because pools kept open side by side skewed the async comparison by up to 20%
 # in favour of whichever client was opened first, while fresh clients measured the same way agree within noise.
 WARM_UP = 200
+WAYS = ("raw", "generated", "sdk")
+BULK_IMAGES = 1000
+BULK_SIZE = (160, 120)
 
 
 @dataclass(frozen=True)
@@ -36,16 +39,28 @@ class Throughput:
     sdk: float
 
 
-def _base_url(target: Target) -> str:
-    return target.json_url.removesuffix("/embeddings/image")
+def _library_client(target: Target, way: str) -> AuthenticatedClient:
+    """A fresh client of `way` ("generated" or "sdk"), usable with `with` and `async with`."""
+    if way == "generated":
+        return AuthenticatedClient(base_url=target.base_url, token=DOCUMENTED_TEST_KEY)
+    return create_client(DOCUMENTED_TEST_KEY, base_url=target.base_url)
 
 
-def _json(target: Target) -> dict[str, str]:
-    return {"asset_id": target.asset_id, "model": "multimodalembedding@001"}
+def _refused() -> RuntimeError:
+    return RuntimeError("the mock refused the benchmark request")
 
 
-def _body(target: Target) -> ImageEmbeddingAssetRequest:
-    return ImageEmbeddingAssetRequest(asset_id=target.asset_id, model="multimodalembedding@001")
+def interleaved(measure: Callable[[str], float], rounds: int) -> tuple[float, float, float]:
+    """Raw httpx, the generated client and memories_sdk, medians of `rounds` rounds of `measure(way)`.
+
+    The order alternates from round to round: two cores are shared with the server, and noise comes in bursts.
+    """
+    rates: dict[str, list[float]] = {way: [] for way in WAYS}
+    for round_number in range(rounds):
+        for way in reversed(WAYS) if round_number % 2 else WAYS:
+            rates[way].append(measure(way))
+    raw, generated, sdk = (statistics.median(rates[way]) for way in WAYS)
+    return raw, generated, sdk
 
 
 def _sequentially(call: Callable[[], object], requests: int) -> float:
@@ -57,43 +72,24 @@ def _sequentially(call: Callable[[], object], requests: int) -> float:
     return requests / (time.perf_counter() - started)
 
 
-def _sync_batch(target: Target, name: str, requests: int) -> float:
-    if name == "raw":
+def _sync_batch(target: Target, way: str, requests: int) -> float:
+    body = target.json_body
+    if way == "raw":
         with httpx.Client(headers=HEADERS) as raw:
-            return _sequentially(
-                lambda: raw.post(target.json_url, json=_json(target)).json()["data"]["embedding"], requests
-            )
-    body = _body(target)
-    with (
-        AuthenticatedClient(base_url=_base_url(target), token=DOCUMENTED_TEST_KEY)
-        if name == "generated"
-        else create_client(DOCUMENTED_TEST_KEY, base_url=_base_url(target))
-    ) as client:
+            return _sequentially(lambda: raw.post(target.json_url, json=body).json()["data"]["embedding"], requests)
+    model_body = ImageEmbeddingAssetRequest.from_dict(body)
+    with _library_client(target, way) as client:
 
         def call() -> None:
-            if not isinstance(embed_image.sync(client=client, body=body), ImageEmbeddingResponse):
-                raise RuntimeError("the mock refused the benchmark request")
+            if not isinstance(embed_image.sync(client=client, body=model_body), ImageEmbeddingResponse):
+                raise _refused()
 
         return _sequentially(call, requests)
 
 
-def _interleaved(measure: Callable[[str], float], rounds: int) -> tuple[float, float, float]:
-    """The three ways measured round by round in alternating order, so that bursts of noise hit all alike.
-
-    The first round warms the server's caches and is dropped; each figure is the median of the rest.
-    """
-    names = ("raw", "generated", "sdk")
-    rates: dict[str, list[float]] = {name: [] for name in names}
-    for round_number in range(rounds + 1):
-        for name in names if round_number % 2 else reversed(names):
-            rates[name].append(measure(name))
-    raw, generated, sdk = (statistics.median(rates[name][1:]) for name in names)
-    return raw, generated, sdk
-
-
 def sync_rates(target: Target, requests: int, rounds: int) -> Throughput:
     """Sequential requests from one thread."""
-    return Throughput("sync, sequential", *_interleaved(lambda name: _sync_batch(target, name, requests), rounds))
+    return Throughput("sync, sequential", *interleaved(lambda way: _sync_batch(target, way, requests), rounds))
 
 
 async def _concurrently(call: Callable[[], Awaitable[object]], requests: int, concurrency: int) -> float:
@@ -109,44 +105,38 @@ async def _concurrently(call: Callable[[], Awaitable[object]], requests: int, co
     return requests / (time.perf_counter() - started)
 
 
-async def _async_batch(target: Target, name: str, requests: int, concurrency: int) -> float:
-    if name == "raw":
+async def _async_batch(target: Target, way: str, requests: int, concurrency: int) -> float:
+    body = target.json_body
+    if way == "raw":
         async with httpx.AsyncClient(headers=HEADERS) as raw:
 
             async def call_raw() -> None:
-                (await raw.post(target.json_url, json=_json(target))).json()["data"]["embedding"]
+                (await raw.post(target.json_url, json=body)).json()["data"]["embedding"]
 
             return await _concurrently(call_raw, requests, concurrency)
-    body = _body(target)
-    async with (
-        AuthenticatedClient(base_url=_base_url(target), token=DOCUMENTED_TEST_KEY)
-        if name == "generated"
-        else create_client(DOCUMENTED_TEST_KEY, base_url=_base_url(target))
-    ) as client:
+    model_body = ImageEmbeddingAssetRequest.from_dict(body)
+    async with _library_client(target, way) as client:
 
         async def call() -> None:
-            if not isinstance(await embed_image.asyncio(client=client, body=body), ImageEmbeddingResponse):
-                raise RuntimeError("the mock refused the benchmark request")
+            if not isinstance(await embed_image.asyncio(client=client, body=model_body), ImageEmbeddingResponse):
+                raise _refused()
 
         return await _concurrently(call, requests, concurrency)
 
 
 def async_rates(target: Target, requests: int, concurrency: int, rounds: int) -> Throughput:
     """`concurrency` requests in flight at a time, each batch in its own event loop."""
-    rates = _interleaved(
-        lambda name: asyncio.run(_async_batch(target, name, requests, concurrency)),
-        rounds,
-    )
+    rates = interleaved(lambda way: asyncio.run(_async_batch(target, way, requests, concurrency)), rounds)
     return Throughput(f"async, {concurrency} concurrent", *rates)
 
 
 def distinct_images(count: int) -> list[bytes]:
-    """`count` different small JPEG pictures, the same on every run."""
+    """`count` different small JPEG pictures of BULK_SIZE, the same on every run."""
     generator = np.random.default_rng(1000)
     images = []
     for _ in range(count):
         pixels = generator.integers(0, 256, (12, 16, 3), dtype=np.uint8)
-        picture = Image.fromarray(pixels).resize((160, 120), Image.Resampling.BILINEAR)
+        picture = Image.fromarray(pixels).resize(BULK_SIZE, Image.Resampling.BILINEAR)
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=85)
         images.append(buffer.getvalue())
@@ -155,34 +145,38 @@ def distinct_images(count: int) -> list[bytes]:
 
 @dataclass(frozen=True)
 class Bulk:
-    """Bulk embedding through the production client."""
+    """Bulk embedding through the production client, and its baseline: as many asset_id re-sends, no decoding."""
 
     images: int
     concurrency: int
     seconds: float
-
-    @property
-    def images_per_second(self) -> float:
-        return self.images / self.seconds
+    resend_seconds: float
 
 
 def bulk_embedding(target: Target, images: list[bytes], concurrency: int) -> Bulk:
-    """Embed every image by the file method with the async SDK client, `concurrency` at a time."""
+    """Embed every image by the file method with the async SDK client, `concurrency` at a time.
 
-    async def run() -> float:
+    The baseline re-sends the target's already-embedded asset id as many times, through the same client.
+    """
+    asset_body = ImageEmbeddingAssetRequest.from_dict(target.json_body)
+
+    async def timed(requests: list[ImageEmbeddingFileRequest | ImageEmbeddingAssetRequest]) -> float:
         slots = asyncio.Semaphore(concurrency)
-        async with create_client(DOCUMENTED_TEST_KEY, base_url=_base_url(target), retry=RetryPolicy()) as client:
+        async with create_client(DOCUMENTED_TEST_KEY, base_url=target.base_url) as client:
 
-            async def embed(image: bytes) -> None:
+            async def embed(body: ImageEmbeddingFileRequest | ImageEmbeddingAssetRequest) -> None:
                 async with slots:
-                    file = File(payload=io.BytesIO(image), file_name="image.jpg", mime_type="image/jpeg")
-                    body = ImageEmbeddingFileRequest(file=file, model="multimodalembedding@001")
-                    result = await embed_image.asyncio(client=client, body=body)
-                    if not isinstance(result, ImageEmbeddingResponse):
-                        raise RuntimeError("the mock refused an image")
+                    if not isinstance(await embed_image.asyncio(client=client, body=body), ImageEmbeddingResponse):
+                        raise _refused()
 
             started = time.perf_counter()
-            await asyncio.gather(*(embed(image) for image in images))
+            await asyncio.gather(*(embed(body) for body in requests))
             return time.perf_counter() - started
 
-    return Bulk(len(images), concurrency, asyncio.run(run()))
+    def by_file(image: bytes) -> ImageEmbeddingFileRequest:
+        file = File(payload=io.BytesIO(image), file_name="image.jpg", mime_type="image/jpeg")
+        return ImageEmbeddingFileRequest(file=file, model="multimodalembedding@001")
+
+    seconds = asyncio.run(timed([by_file(image) for image in images]))
+    resend_seconds = asyncio.run(timed([asset_body] * len(images)))
+    return Bulk(len(images), concurrency, seconds, resend_seconds)

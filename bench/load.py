@@ -65,13 +65,12 @@ def script(folder: Path, name: str, body: bytes, content_type: str) -> Path:
     return path
 
 
-def json_script(folder: Path, asset_id: str) -> Path:
-    body = json.dumps({"asset_id": asset_id, "model": "multimodalembedding@001"}).encode()
-    return script(folder, f"json-{asset_id}", body, "application/json")
+def json_script(folder: Path, request: dict[str, str]) -> Path:
+    return script(folder, f"json-{request['asset_id']}", json.dumps(request).encode(), "application/json")
 
 
-def multipart_script(folder: Path) -> Path:
-    return script(folder, "multipart", multipart_body(photo_jpeg()), f"multipart/form-data; boundary={BOUNDARY}")
+def multipart_script(folder: Path, photo: bytes) -> Path:
+    return script(folder, "multipart", multipart_body(photo), f"multipart/form-data; boundary={BOUNDARY}")
 
 
 def run_wrk(url: str, lua: Path, connections: int, seconds: float) -> LoadResult:

@@ -23,9 +23,23 @@ class Target:
     """A server and the URLs of the two requests measured on it."""
 
     name: str
-    json_url: str
-    multipart_url: str
+    base_url: str
+    json_path: str = "/embeddings/image"
+    multipart_path: str = "/upload"
     asset_id: str = "re_660727003963174912"
+
+    @property
+    def json_url(self) -> str:
+        return self.base_url + self.json_path
+
+    @property
+    def multipart_url(self) -> str:
+        return self.base_url + self.multipart_path
+
+    @property
+    def json_body(self) -> dict[str, str]:
+        """The measured asset_id request's body."""
+        return {"asset_id": self.asset_id, "model": "multimodalembedding@001"}
 
 
 def free_port() -> int:
@@ -64,11 +78,13 @@ def mock(*options: str, access_log: bool = False) -> Iterator[Target]:
         command.append("--no-access-log")
     with serving(command, port):
         base = f"http://127.0.0.1:{port}{API_PREFIX}"
-        uploaded = httpx.post(
-            f"{base}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": SAMPLE.open("rb")}
-        )
+        with SAMPLE.open("rb") as sample:
+            uploaded = httpx.post(
+                f"{base}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": sample}
+            )
+        uploaded.raise_for_status()
         name = "mock, access log on" if access_log else "mock"
-        yield Target(name, f"{base}/embeddings/image", f"{base}/upload", uploaded.json()["data"]["asset_id"])
+        yield Target(name, base, asset_id=uploaded.json()["data"]["asset_id"])
 
 
 @contextmanager
@@ -76,7 +92,7 @@ def prism() -> Iterator[Target]:
     """Stoplight Prism 5.14.2 serving the same openapi.yaml (static examples)."""
     port = free_port()
     with serving([str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "openapi.yaml"], port):
-        yield Target("prism", f"http://127.0.0.1:{port}/embeddings/image", f"http://127.0.0.1:{port}/upload")
+        yield Target("prism", f"http://127.0.0.1:{port}")
 
 
 @contextmanager
@@ -85,4 +101,4 @@ def ceiling() -> Iterator[Target]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", str(port)]
     with serving([*command, "--no-access-log", "--log-level", "warning"], port):
-        yield Target("ceiling", f"http://127.0.0.1:{port}/json", f"http://127.0.0.1:{port}/multipart")
+        yield Target("ceiling", f"http://127.0.0.1:{port}", json_path="/json", multipart_path="/multipart")

@@ -13,7 +13,6 @@ from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
 from memories_client.models import (
     EmbeddingModel,
-    ErrorEnvelope,
     ImageEmbeddingAssetRequest,
     ImageEmbeddingFileRequest,
     ImageEmbeddingResponse,
@@ -41,7 +40,7 @@ def upload(client: AuthenticatedClient, image: Path) -> str:
 
 def embed(client: AuthenticatedClient, body: ImageEmbeddingAssetRequest | ImageEmbeddingFileRequest) -> list[float]:
     result = embed_image.sync(client=client, body=body)
-    if isinstance(result, ErrorEnvelope) or not isinstance(result, ImageEmbeddingResponse):
+    if not isinstance(result, ImageEmbeddingResponse):
         raise DemoError(f"embedding failed: {result}")
     return result.data.embedding
 
