@@ -1,4 +1,7 @@
-"""The servers under load, each in a process of its own on 127.0.0.1: the mock, Prism, the ceiling."""
+"""The servers under load, each in a process of its own on 127.0.0.1: the mock, Prism, the ceiling.
+
+Prism and the ceiling cannot say which port they bound, so they get a free one chosen here; the mock binds its own.
+"""
 
 import socket
 import subprocess
@@ -11,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY
+from mock_server import DOCUMENTED_TEST_KEY
+from mock_server.testing import mock_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRISM = REPO_ROOT / "bench" / "prism" / "node_modules" / ".bin" / "prism"
@@ -72,19 +76,15 @@ def serving(command: list[str], port: int) -> Iterator[None]:
 @contextmanager
 def mock(*options: str, access_log: bool = False) -> Iterator[Target]:
     """`python -m mock_server`, with an uploaded sample so that the JSON request names a real asset."""
-    port = free_port()
-    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--log-level", "warning", *options]
-    if not access_log:
-        command.append("--no-access-log")
-    with serving(command, port):
-        base = f"http://127.0.0.1:{port}{API_PREFIX}"
+    options = ("--log-level", "warning", *options, *(() if access_log else ("--no-access-log",)))
+    with mock_process(*options, stderr=subprocess.DEVNULL) as running:
         with SAMPLE.open("rb") as sample:
             uploaded = httpx.post(
-                f"{base}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": sample}
+                f"{running.base_url}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": sample}
             )
         uploaded.raise_for_status()
         name = "mock, access log on" if access_log else "mock"
-        yield Target(name, base, asset_id=uploaded.json()["data"]["asset_id"])
+        yield Target(name, running.base_url, asset_id=uploaded.json()["data"]["asset_id"])
 
 
 @contextmanager

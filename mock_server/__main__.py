@@ -3,12 +3,13 @@
 import argparse
 import dataclasses
 import logging
+import socket
 import sys
 from pathlib import Path
 
 import uvicorn
 
-from mock_server.app import API_PREFIX, create_app
+from mock_server.app import ANNOUNCEMENT, create_app
 from mock_server.settings import Settings
 
 
@@ -16,20 +17,26 @@ def parse_settings(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
     """The command line, and the settings it gives on top of the environment."""
     parser = argparse.ArgumentParser(prog="python -m mock_server", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=4010)
+    parser.add_argument(
+        "--port", type=int, default=4010, help="0: any free port; the URL printed on stdout names it (default: 4010)"
+    )
     parser.add_argument(
         "--api-key",
         action="append",
         dest="api_keys",
         metavar="KEY",
-        help="a key to accept (repeatable); default: the provider's documented test key",
+        help="a key to accept (repeatable, not blank); default: the provider's documented test key",
     )
     parser.add_argument("--data-dir", type=Path, help="keep uploaded assets here across restarts")
     parser.add_argument("--max-upload-bytes", type=int)
     parser.add_argument("--max-image-pixels", type=int)
     parser.add_argument("--fault-rate", type=float, help="share of requests answered 500/503 (0 to 1)")
     parser.add_argument("--fault-seed", type=int)
-    parser.add_argument("--rate-limit", type=int, help="requests per key per --rate-window seconds")
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        help="requests per key per --rate-window seconds; 0: no limit, as in MEMORIES_MOCK_RATE_LIMIT (the default)",
+    )
     parser.add_argument("--rate-window", type=float)
     parser.add_argument("--no-access-log", dest="access_log", action="store_false", default=None)
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -43,6 +50,9 @@ def parse_settings(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
         }
         if "api_keys" in overrides:
             overrides["api_keys"] = frozenset(overrides["api_keys"])
+        if overrides.get("rate_limit") == 0:
+            # 0 switches off a limit the environment sets, as MEMORIES_MOCK_RATE_LIMIT=0 does.
+            overrides["rate_limit"] = None
         settings = dataclasses.replace(settings, **overrides)
     except ValueError as error:
         parser.error(str(error))
@@ -52,18 +62,23 @@ def parse_settings(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
 def main(argv: list[str] | None = None) -> int:
     args, settings = parse_settings(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger(__name__).info(
-        "serving the mock at http://%s:%d%s (spec at /openapi.yaml)", args.host, args.port, API_PREFIX
-    )
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        log_level=args.log_level,
-    )
-    return 0
+    app = create_app(settings)
+    try:
+        # Bound here rather than by uvicorn, so that the announced URL has the real port when --port is 0.
+        listener = socket.create_server(
+            (args.host, args.port), family=socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        )
+    except OSError as error:
+        logging.getLogger(__name__).error("cannot listen on %s port %d: %s", args.host, args.port, error)
+        return 1
+    with listener:
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        origin = f"http://{host}:{listener.getsockname()[1]}"
+        # On stdout whatever the log level. Connections are queued from here on: the URL is usable once read.
+        print(ANNOUNCEMENT.format(origin=origin), flush=True)
+        server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, log_level=args.log_level))
+        server.run(sockets=[listener])
+    return 0 if server.started else 1
 
 
 if __name__ == "__main__":

@@ -6,15 +6,15 @@ Every request is, in order: authenticated (401), rate-limited (429), answered as
 
 import json
 import os
-import threading
 from collections.abc import Callable
 
+import anyio.to_thread
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_server import bodies
-from mock_server.assets import Asset, AssetStore, key_fingerprint
+from mock_server.assets import Asset, AssetStore
 from mock_server.cache import LruCache
 from mock_server.contract import Operation, load_operations
 from mock_server.controls import FaultInjector, RateLimiter, preferred_status
@@ -24,8 +24,6 @@ from mock_server.images import DecodedImage, NotAnImage, content_digest, decode,
 from mock_server.settings import Settings
 
 _CONCURRENT_DECODES = os.cpu_count() or 2
-_MEDIA_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
-_MEDIA_TYPES |= {"WEBP": "image/webp", "BMP": "image/bmp", "TIFF": "image/tiff"}
 
 
 class MockApi:
@@ -37,8 +35,9 @@ class MockApi:
         self.store = AssetStore(settings.data_dir)
         self._embedder = Embedder()
         self._images: LruCache[str, DecodedImage] = LruCache(1024)
-        # A decoded 50-megapixel image can take hundreds of megabytes: decode a few at a time, not one per thread.
-        self._decoding = threading.BoundedSemaphore(_CONCURRENT_DECODES)
+        # A decoded 50-megapixel image can take hundreds of megabytes: decode a few at a time. Requests beyond
+        # those wait on the event loop, not in worker threads.
+        self._decoding = anyio.CapacityLimiter(_CONCURRENT_DECODES)
         self._faults = FaultInjector(settings.fault_rate, settings.fault_seed)
         self._limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
 
@@ -52,21 +51,12 @@ class MockApi:
             payload = await bodies.read_json_object(request, self.settings.max_json_bytes)
             model = _model(bodies.text_field(payload, "model"))
             asset = self._image_asset(api_key, bodies.asset_id_field(payload))
-            body = self._embedder.cached_body(asset.digest, model)
-            if body is None:
-                image = await self._image(asset.digest, lambda: self.store.content(asset))
-                body = self._embedder.body(image, model)
-            return Response(body, media_type=JSON)
+            return await self._embedding(asset.digest, model, lambda: self.store.content(asset))
         if content_type == bodies.MULTIPART_TYPE:
             parts = await bodies.read_parts(request, self.settings.max_upload_bytes)
             model = _model(bodies.text_field(parts, "model"))
             data = bytes(bodies.file_part(parts, "file").data)
-            digest = content_digest(data)
-            body = self._embedder.cached_body(digest, model)
-            if body is None:
-                image = await self._image(digest, lambda: data)
-                body = self._embedder.body(image, model)
-            return Response(body, media_type=JSON)
+            return await self._embedding(content_digest(data), model, lambda: data)
         raise ApiError(415, "Unsupported media type: send multipart/form-data (file, model) or JSON (asset_id, model)")
 
     async def upload_asset(self, request: Request) -> Response:
@@ -80,8 +70,7 @@ class MockApi:
         data, filename = bytes(file.data), file.filename or ""
         digest = content_digest(data)
         try:
-            image = await self._image(digest, lambda: data)
-            media_type = _MEDIA_TYPES[image.format]
+            media_type = (await self._image(digest, lambda: data)).media_type
         except NotAnImage:
             # The provider's upload also takes video and audio; they cannot be embedded later.
             other = sniff_audio_video(data)
@@ -100,7 +89,7 @@ class MockApi:
         api_key = request.headers.get("authorization", "")
         if api_key not in self.settings.api_keys:
             raise ApiError(401, "Unauthorized" if api_key else "Unauthorized: the Authorization header is missing")
-        if self._limiter is not None and (wait := self._limiter.acquire(key_fingerprint(api_key))) is not None:
+        if self._limiter is not None and (wait := self._limiter.acquire(api_key)) is not None:
             raise ApiError(429, "Rate limit exceeded", {"Retry-After": str(wait)})
         status = preferred_status(request.headers.get("prefer"))
         if status is not None:
@@ -126,17 +115,23 @@ class MockApi:
             raise ApiError(415, f"Asset {asset_id} is {asset.media_type}: only images can be embedded")
         return asset
 
+    async def _embedding(self, digest: str, model: str, content: Callable[[], bytes]) -> Response:
+        # Both input methods end here, so the same content gives the same body, from the cache when it can.
+        body = self._embedder.cached_body(digest, model)
+        if body is None:
+            body = self._embedder.body(await self._image(digest, content), model)
+        return Response(body, media_type=JSON)
+
     async def _image(self, digest: str, content: Callable[[], bytes]) -> DecodedImage:
         # Decoding is the expensive part of a request: done once per content, in a worker thread.
         image = self._images.get(digest)
         if image is None:
-            image = await run_in_threadpool(self._decode, digest, content)
+            image = await anyio.to_thread.run_sync(self._decode, digest, content, limiter=self._decoding)
             self._images.put(digest, image)
         return image
 
     def _decode(self, digest: str, content: Callable[[], bytes]) -> DecodedImage:
-        with self._decoding:
-            return decode(content(), self.settings.max_image_pixels, digest)
+        return decode(content(), self.settings.max_image_pixels, digest)
 
 
 def _model(name: str) -> str:

@@ -2,7 +2,8 @@
 
 With a data folder, each asset is a metadata file (`assets/<id>.json`) naming a content file
 (`blobs/<sha256>`); both are written to a temporary name and renamed into place, content first, so an
-interrupted upload leaves no half-written asset, and what is already stored is never rewritten.
+interrupted upload leaves no half-written asset. A content file is written only when missing (two uploads of the
+same new content may both write it: the same bytes, renamed atomically), and a record never.
 Keys are never stored: an asset records the SHA-256 fingerprint of its owner's key.
 """
 
@@ -59,17 +60,24 @@ class AssetStore:
         """Whether assets are written to a data folder."""
         return self._data_dir is not None
 
-    def add(self, api_key: str, content: bytes, digest: str, media_type: str, filename: str) -> Asset:
-        """Store a file for `api_key` under a fresh id."""
+    def add(
+        self, api_key: str, content: bytes, digest: str, media_type: str, filename: str, asset_id: str | None = None
+    ) -> Asset:
+        """Store a file for `api_key` under a fresh id, or under `asset_id` (to seed a store with known ids)."""
+        if self._data_dir is not None:
+            # Outside the lock: content files can be large, and one named by its content needs no coordination.
+            blob = self._data_dir / "blobs" / digest
+            if not blob.exists():
+                _write_atomically(blob, content)
         with self._lock:
-            asset_id = self._fresh_id()
+            if asset_id is None:
+                asset_id = self._fresh_id()
+            elif asset_id in self._assets:
+                raise ValueError(f"asset {asset_id} already exists")
             asset = Asset(asset_id, key_fingerprint(api_key), digest, media_type, filename, len(content))
             if self._data_dir is None:
                 self._contents.setdefault(digest, content)
             else:
-                blob = self._data_dir / "blobs" / digest
-                if not blob.exists():
-                    _write_atomically(blob, content)
                 _write_atomically(self._data_dir / "assets" / f"{asset_id}.json", json.dumps(asdict(asset)).encode())
             self._assets[asset_id] = asset
             return asset

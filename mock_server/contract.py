@@ -13,7 +13,6 @@ import yaml
 class DocumentedResponse:
     """A response as the spec documents it: the first example body and example header values."""
 
-    status: int
     body: bytes
     headers: Mapping[str, str]
 
@@ -23,7 +22,6 @@ class Operation:
     """One documented operation."""
 
     path: str
-    method: str
     operation_id: str
     responses: Mapping[int, DocumentedResponse]
 
@@ -33,16 +31,16 @@ def load_operations(spec_path: Path) -> dict[str, Operation]:
     spec = yaml.safe_load(spec_path.read_bytes())
     operations: dict[str, Operation] = {}
     for path, path_item in spec["paths"].items():
-        for method, operation in path_item.items():
+        for operation in path_item.values():
             responses = {
-                int(status): _documented(spec, int(status), _resolve(spec, response))
+                int(status): _documented(spec, _resolve(spec, response))
                 for status, response in operation["responses"].items()
             }
-            operations[operation["operationId"]] = Operation(path, method.upper(), operation["operationId"], responses)
+            operations[operation["operationId"]] = Operation(path, operation["operationId"], responses)
     return operations
 
 
-def _documented(spec: Mapping[str, Any], status: int, response: Mapping[str, Any]) -> DocumentedResponse:
+def _documented(spec: Mapping[str, Any], response: Mapping[str, Any]) -> DocumentedResponse:
     media = response["content"]["application/json"]
     if "example" in media:
         example = media["example"]
@@ -54,7 +52,7 @@ def _documented(spec: Mapping[str, Any], status: int, response: Mapping[str, Any
         examples = header.get("examples", {})
         if examples:
             headers[name] = str(_resolve(spec, next(iter(examples.values())))["value"])
-    return DocumentedResponse(status, json.dumps(example, separators=(",", ":")).encode(), headers)
+    return DocumentedResponse(json.dumps(example, separators=(",", ":")).encode(), headers)
 
 
 def _resolve(spec: Mapping[str, Any], node: Any) -> Any:

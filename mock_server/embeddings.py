@@ -47,10 +47,7 @@ class Embedder:
         return self._bodies.get((digest, model))
 
     def body(self, image: DecodedImage, model: str) -> bytes:
-        """The success envelope holding the image's embedding under `model`."""
-        body = self._bodies.get((image.digest, model))
-        if body is None:
-            vector = embed(image, model)
-            body = success_body(b'{"embedding":' + json.dumps(vector.tolist()).encode() + b"}")
-            self._bodies.put((image.digest, model), body)
+        """The success envelope holding the image's embedding under `model`, computed now and cached."""
+        body = success_body(b'{"embedding":' + json.dumps(embed(image, model).tolist()).encode() + b"}")
+        self._bodies.put((image.digest, model), body)
         return body

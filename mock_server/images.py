@@ -9,6 +9,7 @@ import hashlib
 import io
 import threading
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,18 @@ from PIL import Image, UnidentifiedImageError
 
 from mock_server.envelope import ApiError
 
-# Pillow's names for the formats the provider accepts (MPO is Pillow's name for multi-picture JPEG).
-ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
-_ACCEPTED_DECODED = frozenset({*ACCEPTED_FORMATS, "MPO"})
+# The formats the provider accepts, by Pillow's name, and the media type an upload of each is stored with.
+MEDIA_TYPES: Mapping[str, str] = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+}
+ACCEPTED_FORMATS = tuple(MEDIA_TYPES)
+# What Pillow may report after opening one of them: a multi-picture JPEG, as cameras write, opens as MPO.
+_DECODED_MEDIA_TYPES: Mapping[str, str] = {**MEDIA_TYPES, "MPO": MEDIA_TYPES["JPEG"]}
 
 # The upload endpoint also takes video and audio, which this API cannot embed: recognised by signature.
 _MEDIA_SIGNATURES: tuple[tuple[int, bytes, bytes, str], ...] = (
@@ -44,6 +54,7 @@ FEATURE_LENGTH = THUMBNAIL_SIDE * THUMBNAIL_SIDE * 3 + 3 + 1
 Features = npt.NDArray[np.float32]
 
 _CORRUPT = "Invalid image: the file is truncated or corrupt"
+_NOT_AN_IMAGE = f"Unsupported image format: send {', '.join(ACCEPTED_FORMATS[:-1])} or {ACCEPTED_FORMATS[-1]}"
 _QUIET_DECODING = threading.Lock()
 
 
@@ -55,6 +66,11 @@ class DecodedImage:
     format: str
     size: tuple[int, int]
     features: Features
+
+    @property
+    def media_type(self) -> str:
+        """The media type an upload of this image is stored with."""
+        return _DECODED_MEDIA_TYPES[self.format]
 
 
 def content_digest(data: bytes) -> str:
@@ -74,7 +90,7 @@ class NotAnImage(ApiError):
     """The file is of no image format the API accepts (415)."""
 
     def __init__(self) -> None:
-        super().__init__(415, "Unsupported image format: send JPEG, PNG, GIF, WebP, BMP or TIFF")
+        super().__init__(415, _NOT_AN_IMAGE)
 
 
 def decode(data: bytes, max_pixels: int, digest: str | None = None) -> DecodedImage:
@@ -84,7 +100,9 @@ def decode(data: bytes, max_pixels: int, digest: str | None = None) -> DecodedIm
     except Warning:
         # The host turns warnings into errors (pytest's `filterwarnings = error`, `python -W error`), and Pillow
         # warned about damage it recovers from, such as a corrupt EXIF block. Decode as a default host would. The
-        # lock keeps concurrent decodes from interleaving their changes to the process-wide warning filters.
+        # lock keeps concurrent decodes from interleaving their changes to the process-wide warning filters: Python
+        # 3.11 has no per-thread filters, and Pillow warns from deep inside Image.open, so only this rare retry
+        # changes them rather than every decode.
         with _QUIET_DECODING, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _decode(data, max_pixels, digest)
@@ -106,7 +124,7 @@ def _decode(data: bytes, max_pixels: int, digest: str | None) -> DecodedImage:
     except Exception:  # Pillow raises many kinds of error on hostile headers
         raise ApiError(400, _CORRUPT) from None
     with image:
-        if image.format not in _ACCEPTED_DECODED:
+        if image.format not in _DECODED_MEDIA_TYPES:
             raise NotAnImage()
         width, height = image.size
         if width * height > max_pixels:

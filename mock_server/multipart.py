@@ -23,7 +23,6 @@ class Part:
 
     name: str = ""
     filename: str | None = None
-    content_type: str | None = None
     data: bytearray = field(default_factory=bytearray)
 
     def text(self) -> str:
@@ -67,8 +66,6 @@ class _Collector:
             part.name = options.get(b"name", b"").decode("utf-8", "replace")
             if b"filename" in options:
                 part.filename = options[b"filename"].decode("utf-8", "replace")
-        elif name == b"content-type":
-            part.content_type = value.decode("latin-1").strip()
 
     def on_end(self) -> None:
         self.finished = True

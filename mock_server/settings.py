@@ -33,7 +33,8 @@ class Settings:
     """The share of authenticated requests answered with an injected 500 or 503, drawn from `fault_seed`."""
     fault_seed: int = 0
     rate_limit: int | None = None
-    """Requests allowed per key per `rate_window` seconds; over it, 429 with Retry-After. None: no limit."""
+    """Requests allowed per key per `rate_window` seconds; over it, 429 with Retry-After. None: no limit, which the
+    environment and the command line say with 0."""
     rate_window: float = 1.0
     access_log: bool = True
     spec_path: Path = field(default=DEFAULT_SPEC_PATH)
@@ -41,12 +42,15 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.api_keys:
             raise ValueError("at least one API key is needed")
+        if not all(key.strip() for key in self.api_keys):
+            # A request without Authorization reads as the key "": an empty key would switch authentication off.
+            raise ValueError("API keys must not be empty or blank")
         if not all(math.isfinite(value) for value in (self.fault_rate, self.rate_window)):
             raise ValueError("fault_rate and rate_window must be finite numbers")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be between 0 and 1, not {self.fault_rate}")
         if self.rate_limit is not None and self.rate_limit < 1:
-            raise ValueError(f"rate_limit must be at least 1, not {self.rate_limit}")
+            raise ValueError(f"rate_limit must be at least 1 (None: no limit), not {self.rate_limit}")
         if self.rate_window <= 0:
             raise ValueError(f"rate_window must be positive, not {self.rate_window}")
         if min(self.max_upload_bytes, self.max_json_bytes, self.max_image_pixels) < 1:

@@ -1,17 +1,28 @@
-"""Run the mock on 127.0.0.1 in a background thread, on an ephemeral port, for tests and demos."""
+"""Run the mock on 127.0.0.1 and an ephemeral port, for tests, demos and benchmarks.
 
+`run_mock` serves it in a background thread of this process; `mock_process` runs `python -m mock_server` as a
+process of its own; `serve` runs any ASGI app like `run_mock` does.
+"""
+
+import os
+import selectors
 import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO, Any
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from memories_client import AuthenticatedClient
-from mock_server.app import API_PREFIX, create_app
-from mock_server.settings import Settings
+from mock_server.app import ANNOUNCED_ORIGIN, API_PREFIX, create_app
+from mock_server.settings import ENV_PREFIX, Settings
+
+__all__ = ["MockProcess", "RunningMock", "mock_process", "run_mock", "serve"]
 
 _STARTUP_TIMEOUT = 10.0
 
@@ -74,3 +85,68 @@ def run_mock(settings: Settings | None = None, host: str = "127.0.0.1", port: in
     settings = settings or Settings()
     with serve(create_app(settings), host, port) as bound_port:
         yield RunningMock(host, bound_port, settings)
+
+
+@dataclass(frozen=True)
+class MockProcess:
+    """A `python -m mock_server` process listening on loopback."""
+
+    origin: str
+    """`http://127.0.0.1:<port>`."""
+    process: subprocess.Popen[str]
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, as the generated client takes it."""
+        return self.origin + API_PREFIX
+
+
+@contextmanager
+def mock_process(
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    stderr: int | IO[Any] | None = None,
+    timeout: float = 20.0,
+) -> Iterator[MockProcess]:
+    """Run `python -m mock_server` with command-line `options` on 127.0.0.1 and a free port until the block ends.
+
+    The mock sees this process's environment without its MEMORIES_MOCK_* variables, plus `env`, so that only
+    what the caller gives configures it. Its log goes to `stderr` (a file, `subprocess.DEVNULL`; default: this
+    process's). Raises RuntimeError if it exits or stays silent for `timeout` seconds before it listens.
+    """
+    environment = {name: value for name, value in os.environ.items() if not name.startswith(ENV_PREFIX)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env={**environment, **(env or {})},
+        text=True,
+    )
+    try:
+        yield MockProcess(_announced_origin(process, timeout), process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+def _announced_origin(process: subprocess.Popen[str], timeout: float) -> str:
+    # The mock binds port 0 itself and prints the URL once it listens: no port race, no polling. Its end closes
+    # the pipe, which ends the wait at once.
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise RuntimeError(f"the mock did not start within {timeout} s")
+    line = process.stdout.readline()
+    if not line:
+        raise RuntimeError(f"the mock exited before it listened (status {process.wait(timeout)}): see its log")
+    announced = ANNOUNCED_ORIGIN.match(line)
+    if announced is None:
+        raise RuntimeError(f"the mock printed {line!r} instead of its URL")
+    return announced.group(1)

@@ -9,46 +9,12 @@ import pytest
 from PIL import Image
 
 from contract_tests.images import encode, scene
-from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app
+from mock_server import DOCUMENTED_TEST_KEY, Settings
+from tests.mock_server.helpers import PNG, ApiFactory, assert_error, embed_file, embedding, upload, upload_id
 
 pytestmark = pytest.mark.anyio
 
 OTHER_KEY = "sk-mavi-another_key"
-PNG = encode(scene(1))
-
-
-def assert_error(response: httpx.Response, status: int, msg_part: str = "") -> None:
-    """The response is the documented error envelope with `code` equal to the status."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert body == {"code": status, "msg": body["msg"], "data": None, "success": False, "failed": True}
-    assert msg_part in body["msg"]
-
-
-def embedding(response: httpx.Response) -> list[float]:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert (body["code"], body["msg"], body["success"], body["failed"]) == (200, "success", True, False)
-    vector: list[float] = body["data"]["embedding"]
-    return vector
-
-
-async def embed_file(api: httpx.AsyncClient, data: bytes, model: str = "mobileclip", **kwargs: Any) -> httpx.Response:
-    return await api.post(
-        "/embeddings/image", files={"file": ("a.png", data, "image/png")}, data={"model": model}, **kwargs
-    )
-
-
-async def upload(api: httpx.AsyncClient, data: bytes = PNG, **kwargs: Any) -> httpx.Response:
-    return await api.post("/upload", files={"file": ("a.png", data, "image/png")}, **kwargs)
-
-
-async def upload_id(api: httpx.AsyncClient, data: bytes = PNG) -> str:
-    response = await upload(api, data)
-    assert response.status_code == 200, response.text
-    asset_id: str = response.json()["data"]["asset_id"]
-    return asset_id
 
 
 # Authentication
@@ -308,26 +274,21 @@ async def test_oversized_bodies_are_a_413(api: httpx.AsyncClient) -> None:
 # Persistence
 
 
-async def test_data_dir_keeps_assets_across_restarts(tmp_path: Path) -> None:
+async def test_data_dir_keeps_assets_across_restarts(make_api: ApiFactory, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, access_log=False)
-    headers = {"Authorization": DOCUMENTED_TEST_KEY}
     vectors = []
     asset_id = ""
     for _ in range(2):  # the same folder, two server lifetimes
-        transport = httpx.ASGITransport(app=create_app(settings))
-        async with httpx.AsyncClient(transport=transport, base_url=f"http://mock{API_PREFIX}", headers=headers) as api:
+        async with make_api(settings) as api:
             asset_id = asset_id or await upload_id(api)
             response = await api.post("/embeddings/image", json={"asset_id": asset_id, "model": "mobileclip"})
             vectors.append(embedding(response))
     assert vectors[0] == vectors[1]
 
 
-async def test_without_data_dir_assets_live_in_memory_only(tmp_path: Path) -> None:
-    first = httpx.ASGITransport(app=create_app(Settings(access_log=False)))
-    second = httpx.ASGITransport(app=create_app(Settings(access_log=False)))
-    headers = {"Authorization": DOCUMENTED_TEST_KEY}
-    async with httpx.AsyncClient(transport=first, base_url=f"http://mock{API_PREFIX}", headers=headers) as api:
+async def test_without_data_dir_assets_live_in_memory_only(make_api: ApiFactory) -> None:
+    async with make_api(Settings(access_log=False)) as api:
         asset_id = await upload_id(api)
-    async with httpx.AsyncClient(transport=second, base_url=f"http://mock{API_PREFIX}", headers=headers) as api:
+    async with make_api(Settings(access_log=False)) as api:
         response = await api.post("/embeddings/image", json={"asset_id": asset_id, "model": "mobileclip"})
     assert_error(response, 400, "Asset not found")

@@ -7,12 +7,11 @@ import httpx
 import pytest
 from starlette.types import ASGIApp, Message
 
-from contract_tests.images import encode, scene
 from contract_tests.spec import response_schema_pointer, validator
-from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app
+from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app, run_mock
 from mock_server.contract import load_operations
 from mock_server.settings import DEFAULT_SPEC_PATH
-from tests.mock_server.test_api import assert_error, embed_file, upload_id
+from tests.mock_server.helpers import PNG, ApiFactory, assert_error, embed_file
 
 pytestmark = pytest.mark.anyio
 
@@ -22,7 +21,6 @@ DOCUMENTED = [
     for operation in OPERATIONS.values()
     for status in sorted(operation.responses)
 ]
-PNG = encode(scene(1))
 
 
 @pytest.mark.parametrize(("operation_id", "path", "status"), DOCUMENTED)
@@ -61,13 +59,10 @@ async def test_fault_injection_answers_documented_5xx(api: httpx.AsyncClient) ->
     assert statuses == {500, 503}
 
 
-async def test_fault_sequence_is_reproducible_from_the_seed() -> None:
+async def test_fault_sequence_is_reproducible_from_the_seed(make_api: ApiFactory) -> None:
     sequences = []
     for _ in range(2):
-        app = create_app(Settings(fault_rate=0.5, fault_seed=11, access_log=False))
-        transport = httpx.ASGITransport(app=app)
-        headers = {"Authorization": DOCUMENTED_TEST_KEY}
-        async with httpx.AsyncClient(transport=transport, base_url=f"http://mock{API_PREFIX}", headers=headers) as api:
+        async with make_api(Settings(fault_rate=0.5, fault_seed=11, access_log=False)) as api:
             sequences.append([(await embed_file(api, PNG)).status_code for _ in range(20)])
     assert sequences[0] == sequences[1]
     assert {200, 500, 503} >= set(sequences[0]) > {200}
@@ -143,11 +138,12 @@ async def test_a_client_leaving_mid_body_is_no_server_error(caplog: pytest.LogCa
 
 
 @pytest.mark.parametrize("length", ["\u00b2", "9" * 5000, "-1", "1e3"])
-async def test_a_nonsense_content_length_is_no_server_error(length: str) -> None:
-    app = create_app(Settings(access_log=False))
-    headers = [(b"content-type", b"application/json"), (b"content-length", length.encode("latin-1"))]
-    messages: list[Message] = [{"type": "http.request", "body": b"{}", "more_body": False}]
-    assert await call_asgi(app, headers, messages) == 415  # refused for what it is: no multipart upload
+async def test_a_nonsense_content_length_is_ignored(length: str) -> None:
+    # A valid upload, so that the declared length is read; only the bytes received count against the limit.
+    body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n' + PNG + b"\r\n--b--\r\n"
+    headers = [(b"content-type", b"multipart/form-data; boundary=b"), (b"content-length", length.encode("latin-1"))]
+    messages: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
+    assert await call_asgi(create_app(Settings(access_log=False)), headers, messages) == 200
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
@@ -164,24 +160,26 @@ async def test_serves_its_own_spec(api: httpx.AsyncClient) -> None:
     assert response.content == (Path(__file__).resolve().parents[2] / "openapi.yaml").read_bytes()
 
 
-async def test_an_unexpected_failure_is_a_500_envelope_without_traceback(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+async def test_an_unexpected_failure_is_one_logged_500_envelope(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = Settings(data_dir=tmp_path, access_log=False)
-    headers = {"Authorization": DOCUMENTED_TEST_KEY}
-    base_url = f"http://mock{API_PREFIX}"
-    first = httpx.ASGITransport(app=create_app(settings))
-    async with httpx.AsyncClient(transport=first, base_url=base_url, headers=headers) as api:
-        asset_id = await upload_id(api)
-    # A restarted server loads the asset, then its file disappears behind the server's back.
-    transport = httpx.ASGITransport(app=create_app(settings), raise_app_exceptions=False)
-    for blob in (tmp_path / "blobs").iterdir():
-        blob.unlink()
-    async with httpx.AsyncClient(transport=transport, base_url=base_url, headers=headers) as restarted:
-        response = await restarted.post("/embeddings/image", json={"asset_id": asset_id, "model": "mobileclip"})
+    def fail(*args: object) -> None:
+        raise RuntimeError("the decoder fell over")
+
+    monkeypatch.setattr("mock_server.api.decode", fail)
+    caplog.set_level(logging.INFO)
+    # Served by uvicorn, which would log a second traceback for an exception that escaped the app.
+    with run_mock(Settings(access_log=True)) as mock:
+        async with httpx.AsyncClient(base_url=mock.base_url, headers={"Authorization": mock.api_key}) as client:
+            response = await embed_file(client, PNG)
     assert_error(response, 500, "Internal server error")
-    assert "Traceback" not in response.text
-    assert any("FileNotFoundError" in (record.exc_text or "") for record in caplog.records)
+    assert "fell over" not in response.text
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [record.getMessage() for record in errors] == [f"unexpected error in POST '{API_PREFIX}/embeddings/image'"]
+    assert errors[0].exc_info is not None
+    assert isinstance(errors[0].exc_info[1], RuntimeError)
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "mock_server.access"]
+    assert line.startswith(f"POST {API_PREFIX}/embeddings/image 500 {len(response.content)}B ")
 
 
 @pytest.mark.parametrize("settings", [Settings(access_log=True)])

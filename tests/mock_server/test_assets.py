@@ -2,11 +2,14 @@
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from mock_server import assets
 from mock_server.assets import AssetStore, key_fingerprint
+from mock_server.images import content_digest
 
 OWNER, OTHER = "sk-mai-owner", "sk-mai-other"
 
@@ -80,3 +83,36 @@ def test_no_temporary_files_are_left(tmp_path: Path) -> None:
     store = AssetStore(tmp_path)
     add(store)
     assert not list(tmp_path.rglob(".incoming-*"))
+
+
+def test_concurrent_uploads_lose_nothing(tmp_path: Path) -> None:
+    store = AssetStore(tmp_path)
+    contents = [bytes([index % 4]) * 100_000 for index in range(40)]  # the same new content, several times at once
+
+    def upload(content: bytes) -> str:
+        return store.add(OWNER, content, content_digest(content), "image/png", "a.png").asset_id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(upload, contents))
+    reloaded = AssetStore(tmp_path)
+    for asset_id, content in zip(ids, contents, strict=True):
+        asset = reloaded.get(OWNER, asset_id)
+        assert asset is not None
+        assert reloaded.content(asset) == content
+    assert len(list((tmp_path / "blobs").iterdir())) == 4
+    assert not list(tmp_path.rglob(".incoming-*"))
+
+
+def test_content_is_written_outside_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Content files reach 64 MiB: written under the store's one lock, they would hold up every other upload.
+    store = AssetStore(tmp_path)
+    locked_while_writing: dict[str, bool] = {}
+    write = assets._write_atomically
+
+    def recording(path: Path, content: bytes) -> None:
+        locked_while_writing[path.parent.name] = store._lock.locked()
+        write(path, content)
+
+    monkeypatch.setattr(assets, "_write_atomically", recording)
+    add(store)
+    assert locked_while_writing == {"blobs": False, "assets": True}

@@ -6,7 +6,7 @@ from PIL import Image
 
 from contract_tests.images import encode, scene
 from mock_server.envelope import ApiError
-from mock_server.images import ACCEPTED_FORMATS, FEATURE_LENGTH, decode, sniff_audio_video
+from mock_server.images import ACCEPTED_FORMATS, FEATURE_LENGTH, MEDIA_TYPES, decode, sniff_audio_video
 
 LIMIT = 50_000_000
 
@@ -18,6 +18,13 @@ def test_each_accepted_format_decodes(image_format: str) -> None:
     assert image.size == (320, 240)
     assert image.features.shape == (FEATURE_LENGTH,)
     assert np.isfinite(image.features).all()
+    assert image.media_type == MEDIA_TYPES[image_format]
+
+
+def test_a_multi_picture_jpeg_is_a_jpeg() -> None:
+    # What cameras write: Pillow opens it as MPO, which names no media type of its own.
+    image = decode(encode(scene(1), "MPO", save_all=True, append_images=[scene(2)]), LIMIT)
+    assert (image.format, image.media_type) == ("MPO", "image/jpeg")
 
 
 @pytest.mark.parametrize(

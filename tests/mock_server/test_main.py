@@ -1,10 +1,6 @@
 """`python -m mock_server`: options over the environment, and a real process serving on loopback."""
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -12,6 +8,8 @@ import pytest
 
 from mock_server.__main__ import parse_settings
 from mock_server.settings import DOCUMENTED_TEST_KEY
+from mock_server.testing import mock_process
+from tests.mock_server.helpers import PNG
 
 
 def test_options_override_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -27,48 +25,52 @@ def test_options_override_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert settings.data_dir == tmp_path
 
 
-def test_bad_values_exit_with_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rate_limit_zero_switches_the_limit_off_like_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEMORIES_MOCK_RATE_LIMIT", "7")
+    assert parse_settings(["--rate-limit", "0"])[1].rate_limit is None
+    monkeypatch.setenv("MEMORIES_MOCK_RATE_LIMIT", "0")
+    assert parse_settings([])[1].rate_limit is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--fault-rate", "2"], "fault_rate must be between 0 and 1"),
+        (["--api-key", ""], "API keys must not be empty or blank"),
+        (["--api-key", "sk-a", "--api-key", "  "], "API keys must not be empty or blank"),
+        (["--rate-limit", "-1"], "rate_limit must be at least 1"),
+    ],
+    ids=["fault-rate", "empty-key", "blank-key", "negative-rate-limit"],
+)
+def test_bad_values_exit_with_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     with pytest.raises(SystemExit) as exited:
-        parse_settings(["--fault-rate", "2"])
+        parse_settings(argv)
     assert exited.value.code == 2
-    assert "fault_rate must be between 0 and 1" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def test_serves_on_loopback_and_logs_without_the_key(tmp_path: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", str(port), "--data-dir", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "MEMORIES_MOCK_FAULT_RATE": "0"},
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                spec = httpx.get(f"http://127.0.0.1:{port}/openapi.yaml")
-                break
-            except httpx.ConnectError:
-                assert time.monotonic() < deadline, "the mock did not start"
-                time.sleep(0.1)
-        assert spec.status_code == 200
-        response = httpx.post(
-            f"http://127.0.0.1:{port}/serve/api/v2/embeddings/image",
-            headers={"Authorization": DOCUMENTED_TEST_KEY},
-            json={"asset_id": "re_1", "model": "mobileclip"},
+def test_serves_on_loopback_and_logs_without_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MEMORIES_MOCK_FAULT_RATE", "1")  # not passed on: only the options and `env` configure it
+    log, data = tmp_path / "mock.log", tmp_path / "data"
+    headers = {"Authorization": DOCUMENTED_TEST_KEY}
+    with log.open("w") as stderr, mock_process(env={"MEMORIES_MOCK_DATA_DIR": str(data)}, stderr=stderr) as mock:
+        assert mock.origin.startswith("http://127.0.0.1:")
+        assert httpx.get(f"{mock.origin}/openapi.yaml").status_code == 200
+        missing = httpx.post(
+            f"{mock.base_url}/embeddings/image", headers=headers, json={"asset_id": "re_1", "model": "mobileclip"}
         )
-        assert response.json()["msg"] == "Asset not found"
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=20)
+        assert missing.json()["msg"] == "Asset not found"
+        uploaded = httpx.post(f"{mock.base_url}/upload", headers=headers, files={"file": ("a.png", PNG, "image/png")})
+        assert uploaded.status_code == 200
+    assert mock.process.poll() is not None
+    assert [path.name for path in (data / "assets").iterdir()] == [f"{uploaded.json()['data']['asset_id']}.json"]
+    output = log.read_text()
     assert "POST /serve/api/v2/embeddings/image 400" in output
     assert DOCUMENTED_TEST_KEY not in output
     assert "Traceback" not in output
+
+
+def test_a_mock_that_cannot_start_fails_at_once() -> None:
+    with pytest.raises(RuntimeError, match=r"exited before it listened \(status 2\)"):
+        with mock_process("--fault-rate", "2", stderr=subprocess.DEVNULL):
+            pytest.fail("the mock should not have started")

@@ -59,3 +59,9 @@ def test_nonsense_is_refused_with_its_name(environ: dict[str, str], message: str
 
 def test_keys_never_show_in_the_repr() -> None:
     assert "sk-mai-secret" not in repr(Settings(api_keys=frozenset({"sk-mai-secret"})))
+
+
+@pytest.mark.parametrize("keys", [{""}, {"  "}, {"sk-mai-good", "\t"}], ids=["empty", "blank", "one-blank"])
+def test_a_blank_key_is_refused_since_a_missing_header_would_match_it(keys: set[str]) -> None:
+    with pytest.raises(ValueError, match="API keys must not be empty or blank"):
+        Settings(api_keys=frozenset(keys))
