@@ -2,6 +2,7 @@
 
 import os
 import re
+import ssl
 import urllib.request
 from collections.abc import Mapping
 
@@ -28,13 +29,14 @@ def create_client(
     raise_status_errors: bool = True,
     limits: httpx.Limits | None = None,
     proxy: str | None = None,
-    verify_ssl: bool | str = True,
+    verify_ssl: bool | ssl.SSLContext = True,
     environ: Mapping[str, str] = os.environ,
 ) -> AuthenticatedClient:
     """A generated client for sync and async calls, with retries (`RetryPolicy()`: 2) and typed errors.
 
-    The key and base URL default to MEMORIES_API_KEY and MEMORIES_BASE_URL (else production); the proxy to the
-    usual HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY. With `raise_status_errors=False`, documented error
+    The key and base URL default to MEMORIES_API_KEY and MEMORIES_BASE_URL in `environ` (else production); the
+    proxy to the usual HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY there. For a private CA, pass
+    `verify_ssl=ssl.create_default_context(cafile=...)`. With `raise_status_errors=False`, documented error
     statuses return the generated `ErrorEnvelope` instead of raising; undocumented statuses and malformed answers
     raise in both modes.
     """
@@ -52,7 +54,7 @@ def create_client(
         raise_status_errors=raise_status_errors,
         verify=verify_ssl,
         limits=limits,
-        proxy=proxy if proxy is not None else environment_proxy(url),
+        proxy=proxy if proxy is not None else environment_proxy(url, environ),
     )
     return AuthenticatedClient(
         base_url=str(url),
@@ -64,13 +66,35 @@ def create_client(
     )
 
 
-def environment_proxy(url: httpx.URL) -> str | None:
-    """The proxy the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) names for `url`, if any.
+def environment_proxy(url: httpx.URL, environ: Mapping[str, str]) -> str | None:
+    """The proxy `environ` names for `url` (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), if any.
 
-    httpx reads these variables only when it builds its own transport, so the SDK reads them for its own.
+    httpx reads these variables only when it builds its own transport, and only from os.environ; urllib's
+    lookup reads only os.environ too, so its rules are repeated here for the mapping given.
     """
-    proxies = urllib.request.getproxies_environment()
+    proxies = _proxies(environ)
     proxy = proxies.get(url.scheme) or proxies.get("all")
-    if proxy is None or urllib.request.proxy_bypass(url.host):
+    # proxy_bypass_environment: in urllib.request since Python 2, yet missing from typeshed.
+    if proxy is None or urllib.request.proxy_bypass_environment(url.host, proxies):  # type: ignore[attr-defined]
         return None
     return proxy
+
+
+def _proxies(environ: Mapping[str, str]) -> dict[str, str]:
+    """Scheme (or "all", or "no") to value, as urllib.request.getproxies_environment reads them."""
+    proxies: dict[str, str] = {}
+    for name, value in environ.items():
+        if value and name.lower().endswith("_proxy"):
+            proxies[name.lower().removesuffix("_proxy")] = value
+    if "REQUEST_METHOD" in environ:
+        # Under CGI, HTTP_PROXY may come from the client's "Proxy:" header (CVE-2016-1000110); http_proxy cannot.
+        proxies.pop("http", None)
+    # A lower-case variable wins over its upper-case twin, and an empty one unsets it.
+    for name, value in environ.items():
+        if name.endswith("_proxy"):
+            scheme = name.lower().removesuffix("_proxy")
+            if value:
+                proxies[scheme] = value
+            else:
+                proxies.pop(scheme, None)
+    return proxies

@@ -2,7 +2,8 @@
 
 The generated models trust their input (`cast`, `dict.pop`), so a body that breaks the contract would
 surface as a KeyError or TypeError from inside generated code. Each success body is checked here first,
-with the same rules as openapi.yaml (the contract suite holds these checks to the spec's schemas).
+with the same rules as openapi.yaml (the contract suite holds these checks to the spec's schemas), and the
+body parsed for the check is the one the generated code gets (`CheckedResponse`).
 """
 
 import json
@@ -22,6 +23,7 @@ from memories_sdk.errors import (
 )
 
 _ASSET_ID = re.compile(r"re_[0-9]+")
+_NOT_JSON = object()
 
 
 def _envelope_problem(body: Any, succeeded: bool) -> str | None:
@@ -96,14 +98,13 @@ def upload_problem(body: Any) -> str | None:
 class Operation:
     """A documented operation, recognised by the end of its path, with the check of its 200 body."""
 
-    operation_id: str
     path_suffix: str
     success_problem: Callable[[Any], str | None]
 
 
 OPERATIONS = (
-    Operation("embedImage", "/embeddings/image", embedding_problem),
-    Operation("uploadAsset", "/upload", upload_problem),
+    Operation("/embeddings/image", embedding_problem),
+    Operation("/upload", upload_problem),
 )
 
 
@@ -115,13 +116,54 @@ def operation_for(request: httpx.Request) -> Operation | None:
     return next((operation for operation in OPERATIONS if path.endswith(operation.path_suffix)), None)
 
 
-def response_problem(response: httpx.Response, raise_status_errors: bool) -> MemoriesError | None:
+class CheckedResponse(httpx.Response):
+    """A response that hands the body its contract check parsed to the first `json()` without arguments.
+
+    The generated code parses each answer with `json()`: parsing a 1408-number embedding again would cost more
+    than all the rest the SDK does. Only that first call gets the checked object; later calls parse afresh, so
+    that no caller shares the lists a generated model keeps.
+    """
+
+    _held: Any = _NOT_JSON
+
+    @classmethod
+    def unread(cls, response: httpx.Response, request: httpx.Request) -> "CheckedResponse":
+        """`response`, before its body is read, as a CheckedResponse that reads the same stream."""
+        return cls(
+            response.status_code,
+            headers=response.headers,
+            stream=response.stream,
+            request=request,
+            extensions=response.extensions,
+        )
+
+    def hold(self, body: Any) -> None:
+        """Keep `body`, parsed from this response's content, for the next `json()`."""
+        self._held = body
+
+    def json(self, **kwargs: Any) -> Any:
+        if kwargs or self._held is _NOT_JSON:
+            return super().json(**kwargs)
+        body, self._held = self._held, _NOT_JSON
+        return body
+
+
+def response_problem(response: CheckedResponse, raise_status_errors: bool) -> MemoriesError | None:
     """The error to raise for a read response to an API operation, or None when the generated code may parse it."""
     operation = operation_for(response.request)
     if operation is None:
         return None
-    status = response.status_code
     body = _json(response)
+    problem = _problem(operation, response, body, raise_status_errors)
+    if problem is None:
+        response.hold(body)
+    return problem
+
+
+def _problem(
+    operation: Operation, response: httpx.Response, body: Any, raise_status_errors: bool
+) -> MemoriesError | None:
+    status = response.status_code
     if status == 200:
         problem = operation.success_problem(body) if body is not _NOT_JSON else "the body is not JSON"
         return MalformedResponseError(problem, response) if problem else None
@@ -132,9 +174,6 @@ def response_problem(response: httpx.Response, raise_status_errors: bool) -> Mem
     if envelope_problem is not None:
         return MalformedResponseError(f"error {status} without the error envelope: {envelope_problem}", response)
     return None
-
-
-_NOT_JSON = object()
 
 
 def _json(response: httpx.Response) -> Any:

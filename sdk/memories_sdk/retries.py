@@ -1,6 +1,7 @@
 """When to retry and how long to wait: exponential backoff with jitter, and the server's Retry-After.
 
-Retried: connection errors and timeouts, and the statuses 408, 409, 429 and 5xx, as in the best SDKs.
+Retried: connection errors and timeouts, and the statuses 408, 429 and 5xx. Not 409: the API means by it a
+conflict or a duplicate request, which the same request sent again cannot resolve.
 The wait before retry n (0-based) is min(initial_delay * 2**n, max_delay), less up to `jitter` of it at
 random, unless the server said how long: `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date,
 honoured up to `max_retry_after`.
@@ -28,8 +29,8 @@ RETRYABLE_ERRORS: tuple[type[httpx.TransportError], ...] = (
 
 
 def retryable_status(status: int) -> bool:
-    """408, 409, 429 and every 5xx (non-IANA ones such as 520 included)."""
-    return status in (408, 409, 429) or status >= 500
+    """408, 429 and every 5xx (non-IANA ones such as 520 included)."""
+    return status in (408, 429) or status >= 500
 
 
 def retry_after(headers: httpx.Headers) -> float | None:

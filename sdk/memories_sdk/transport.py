@@ -9,55 +9,59 @@ Passed as `httpx_args={"transport": ...}`, it survives the generated client's `w
 """
 
 import logging
+import ssl
 
 import httpx
 
-from memories_sdk.contract import response_problem
+from memories_sdk.contract import CheckedResponse, response_problem
 from memories_sdk.errors import APIConnectionError, APITimeoutError, MalformedResponseError
 from memories_sdk.retries import RetryPolicy
 
 logger = logging.getLogger("memories_sdk")
 
+# What httpx.Client would use without `limits`.
+_HTTPX_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
 
 class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Retries, then checks every answer against the contract."""
+    """Retries, then checks every answer against the contract.
+
+    `sync_transport` replaces the sync connection pool, for tests that script the answers (`httpx.MockTransport`).
+    """
 
     def __init__(
         self,
         *,
         retry: RetryPolicy | None = None,
         raise_status_errors: bool = True,
-        verify: bool | str = True,
+        verify: bool | ssl.SSLContext = True,
         limits: httpx.Limits | None = None,
         proxy: str | None = None,
         sync_transport: httpx.BaseTransport | None = None,
-        async_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.retry = retry or RetryPolicy()
         self.raise_status_errors = raise_status_errors
-        self._transport_options: dict[str, object] = {"verify": verify}
-        if limits is not None:
-            self._transport_options["limits"] = limits
-        if proxy is not None:
-            self._transport_options["proxy"] = proxy
-        self._sync = sync_transport
-        self._async = async_transport
+        # Both pools are built now: built on first use, threads that made their first requests together each
+        # built one. They share one SSL context, as loading the CA bundle is most of the cost of building one.
+        ssl_context = httpx.create_ssl_context(verify=verify)
+        limits = limits or _HTTPX_LIMITS
+        self._sync = sync_transport or httpx.HTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
+        self._async = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
 
     def __repr__(self) -> str:
         return f"MemoriesTransport(retry={self.retry!r}, raise_status_errors={self.raise_status_errors})"
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self._sync is None:
-            self._sync = httpx.HTTPTransport(**self._transport_options)  # type: ignore[arg-type]
         retry = 0
         while True:
             try:
-                response = self._sync.handle_request(request)
-                response.request = request  # httpx attaches it only after the transport returns; errors need it now
+                # The request is attached now, not after the transport returns as httpx does: errors need it.
+                response = CheckedResponse.unread(self._sync.handle_request(request), request)
                 wait = self.retry.delay_after_response(retry, response)
                 if wait is None:
                     response.read()  # inside the `try`: a body that breaks off is a failed attempt too
             except httpx.DecodingError as error:
+                response.close()  # else the pool keeps the connection busy until the response is collected
                 raise MalformedResponseError(f"the body cannot be decoded ({error})", response) from error
             except httpx.TransportError as error:
                 delay = self._delay_after_error(retry, request, error)
@@ -71,17 +75,15 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             retry += 1
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._async is None:
-            self._async = httpx.AsyncHTTPTransport(**self._transport_options)  # type: ignore[arg-type]
         retry = 0
         while True:
             try:
-                response = await self._async.handle_async_request(request)
-                response.request = request
+                response = CheckedResponse.unread(await self._async.handle_async_request(request), request)
                 wait = self.retry.delay_after_response(retry, response)
                 if wait is None:
                     await response.aread()
             except httpx.DecodingError as error:
+                await response.aclose()
                 raise MalformedResponseError(f"the body cannot be decoded ({error})", response) from error
             except httpx.TransportError as error:
                 delay = self._delay_after_error(retry, request, error)
@@ -95,12 +97,10 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             retry += 1
 
     def close(self) -> None:
-        if self._sync is not None:
-            self._sync.close()
+        self._sync.close()
 
     async def aclose(self) -> None:
-        if self._async is not None:
-            await self._async.aclose()
+        await self._async.aclose()
 
     def _delay_after_error(self, retry: int, request: httpx.Request, error: httpx.TransportError) -> float:
         delay = self.retry.delay_after_error(retry, error)
@@ -113,7 +113,7 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._log_retry(request, type(error).__name__, retry, delay)
         return delay
 
-    def _checked(self, response: httpx.Response) -> httpx.Response:
+    def _checked(self, response: CheckedResponse) -> httpx.Response:
         problem = response_problem(response, self.raise_status_errors)
         if problem is not None:
             raise problem

@@ -1,4 +1,4 @@
-"""Fixtures for the SDK's tests: retries that record their waits, the mock, and a server of scripted answers."""
+"""Fixtures for the SDK's tests: retries that record their waits, and a server of scripted answers."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,7 +10,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from memories_sdk import RetryPolicy
-from mock_server import RunningMock, Settings, run_mock
 from mock_server.testing import serve
 
 
@@ -28,13 +27,6 @@ def retry(waits: list[float]) -> RetryPolicy:
         waits.append(seconds)
 
     return RetryPolicy(random=lambda: 0.0, sleep=waits.append, async_sleep=record)
-
-
-@pytest.fixture(scope="module")
-def mock() -> Iterator[RunningMock]:
-    """A plain mock on loopback, for this module."""
-    with run_mock(Settings(access_log=False)) as running:
-        yield running
 
 
 @dataclass

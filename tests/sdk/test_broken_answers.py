@@ -7,12 +7,15 @@ import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import httpx
 import pytest
 
+from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
 from memories_client.models import ImageEmbeddingAssetRequest, ImageEmbeddingResponse
-from memories_sdk import APIConnectionError, MalformedResponseError, RetryPolicy, create_client
+from memories_sdk import APIConnectionError, MalformedResponseError, MemoriesTransport, RetryPolicy, create_client
 
 BODY = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
 GOOD = json.dumps({"code": 200, "msg": "success", "data": {"embedding": [0.6, 0.8]}}).encode()
@@ -97,3 +100,30 @@ def test_an_undecodable_body_is_malformed(retry: RetryPolicy) -> None:
         with pytest.raises(MalformedResponseError, match="cannot be decoded") as raised:
             embed_image.sync(client=client, body=BODY)
     assert raised.value.body == b""
+
+
+def test_an_undecodable_body_gives_its_connection_back_at_once() -> None:
+    # Left to itself, the half-read body is closed only when the event loop finalizes its generators, later.
+    # (Sync calls give no such window in CPython: the generators are closed as the error unwinds.)
+    events: list[str] = []
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        events.append(event)
+
+    async def traced(request: httpx.Request) -> None:
+        request.extensions["trace"] = trace
+
+    async def call(base_url: str) -> list[str]:
+        transport = MemoriesTransport(retry=RetryPolicy(max_retries=0))
+        hooks = {"request": [traced]}
+        client = AuthenticatedClient(
+            base_url=base_url, token="k", httpx_args={"transport": transport, "event_hooks": hooks}
+        )
+        async with client:
+            with pytest.raises(MalformedResponseError):
+                await embed_image.asyncio(client=client, body=BODY)
+            return list(events)  # before anything else runs on the loop
+
+    with raw_server([BAD_GZIP]) as base_url:
+        seen = asyncio.run(call(base_url))
+    assert "http11.response_closed.complete" in seen

@@ -1,11 +1,15 @@
 """create_client: configuration from arguments or the environment, and the key kept out of sight."""
 
-import json
+import asyncio
 import logging
+import socket
+import ssl
+from typing import Any
 
 import httpx
 import pytest
 
+from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
 from memories_client.models import ImageEmbeddingAssetRequest
 from memories_sdk import (
@@ -62,20 +66,88 @@ def test_a_base_url_that_is_no_http_url_is_refused(base_url: str) -> None:
         create_client(SECRET, base_url=base_url)
 
 
-def test_the_environments_proxy_is_used_unless_no_proxy_says_otherwise(
-    monkeypatch: pytest.MonkeyPatch, scripted: ScriptedServer
+@pytest.fixture
+def dead_proxy() -> str:
+    """The URL of a proxy that refuses every connection."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens once the probe closes
+    return f"http://127.0.0.1:{port}"
+
+
+# Variables of the environ given, and whether they send the request through the proxy ("<proxy>" works, "<dead>" not).
+PROXY_VARIABLES = [
+    ({"HTTP_PROXY": "<proxy>"}, True),
+    ({"http_proxy": "<proxy>"}, True),
+    ({"ALL_PROXY": "<proxy>"}, True),
+    ({"HTTP_PROXY": "<dead>", "http_proxy": "<proxy>"}, True),  # lower case wins
+    ({}, False),
+    ({"HTTP_PROXY": "<proxy>", "NO_PROXY": "api.invalid"}, False),
+    ({"http_proxy": "<proxy>", "no_proxy": ".invalid"}, False),
+    ({"HTTP_PROXY": "<proxy>", "http_proxy": ""}, False),  # an empty lower-case variable unsets it
+]
+
+
+@pytest.mark.parametrize(("variables", "proxied"), PROXY_VARIABLES)
+def test_the_proxy_comes_from_the_environ_given(
+    monkeypatch: pytest.MonkeyPatch,
+    scripted: ScriptedServer,
+    dead_proxy: str,
+    variables: dict[str, str],
+    proxied: bool,
 ) -> None:
     proxy = scripted.base_url.removesuffix("/serve/api/v2")
-    monkeypatch.setenv("HTTP_PROXY", proxy)
+    urls = {"<proxy>": proxy, "<dead>": dead_proxy}
+    environ = {name: urls.get(value, value) for name, value in variables.items()}
+    # os.environ says the opposite, so that reading it instead fails the test.
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy if proxied else proxy)
     scripted.script = [Scripted(200, b'{"code": 200, "msg": "ok", "data": {"embedding": [1]}}')]
     body = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
-    with create_client(SECRET, base_url="http://api.invalid/serve/api/v2") as client:
-        embed_image.sync(client=client, body=body)  # reaches api.invalid only through the proxy
-    assert [json.loads(body) for body in scripted.bodies] == [{"asset_id": "re_1", "model": "mobileclip"}]
-    monkeypatch.setenv("NO_PROXY", "api.invalid")
-    with create_client(SECRET, base_url="http://api.invalid/serve/api/v2", retry=RetryPolicy(max_retries=0)) as client:
-        with pytest.raises(APIConnectionError):
+    base = {"MEMORIES_API_KEY": SECRET, "MEMORIES_BASE_URL": "http://api.invalid/serve/api/v2"}
+    with create_client(environ=base | environ, retry=RetryPolicy(max_retries=0)) as client:
+        if proxied:
+            embed_image.sync(client=client, body=body)  # reaches api.invalid only through the proxy
+        else:
+            with pytest.raises(APIConnectionError):
+                embed_image.sync(client=client, body=body)
+    assert len(scripted.bodies) == (1 if proxied else 0)
+
+
+class RecordingContext(ssl.SSLContext):
+    """An SSL context that records each connection it secures: a socket (sync calls) or a memory BIO (async)."""
+
+    secured: list[str]
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        self.secured.append("socket")
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        self.secured.append("bio")
+        return super().wrap_bio(*args, **kwargs)
+
+
+def test_an_ssl_context_secures_sync_and_async_calls() -> None:
+    context = RecordingContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.secured = []
+    body = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
+
+    async def call_async(client: AuthenticatedClient) -> None:
+        async with client:
+            await embed_image.asyncio(client=client, body=body)
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:  # accepts connections, never answers the handshake
+        base_url = f"https://127.0.0.1:{listener.getsockname()[1]}/serve/api/v2"
+        client = create_client(
+            SECRET, base_url=base_url, verify_ssl=context, timeout=0.2, retry=RetryPolicy(max_retries=0)
+        )
+        with client, pytest.raises(APIConnectionError):
             embed_image.sync(client=client, body=body)
+        with pytest.raises(APIConnectionError):
+            asyncio.run(call_async(client))
+    assert context.secured == ["socket", "bio"]
 
 
 def test_timeouts_default_to_a_minute_and_take_numbers() -> None:

@@ -2,12 +2,15 @@
 
 import io
 import json
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import pytest
 
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
-from memories_client.models import ErrorEnvelope, ImageEmbeddingAssetRequest, UploadRequest
+from memories_client.models import ErrorEnvelope, ImageEmbeddingAssetRequest, ImageEmbeddingResponse, UploadRequest
 from memories_client.types import File
 from memories_sdk import (
     AuthenticationError,
@@ -19,6 +22,7 @@ from memories_sdk import (
     UnexpectedStatusError,
     create_client,
 )
+from memories_sdk.contract import CheckedResponse
 from tests.sdk.conftest import Scripted, ScriptedServer
 
 ASSET_BODY = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
@@ -157,3 +161,51 @@ def test_requests_outside_the_api_pass_through_unchecked(scripted: ScriptedServe
     with create_client("k", base_url=scripted.base_url, retry=retry) as client:
         response = client.get_httpx_client().get("/openapi.yaml")
     assert response.content == b"openapi: 3.1.0"
+
+
+# Each answer's body is parsed once, by the check, and handed to the generated code
+
+
+@pytest.mark.parametrize(
+    ("answer", "raise_status_errors", "parsed_class"),
+    [
+        (Scripted(200, envelope(data={"embedding": [0.6, 0.8]})), True, ImageEmbeddingResponse),
+        (Scripted(400, b'{"code": 400, "msg": "Asset not found"}'), False, ErrorEnvelope),
+    ],
+    ids=["success", "returned-error"],
+)
+def test_each_body_is_parsed_once(
+    scripted: ScriptedServer,
+    retry: RetryPolicy,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: Scripted,
+    raise_status_errors: bool,
+    parsed_class: type[Any],
+) -> None:
+    parsed: list[str | bytes | bytearray] = []
+    loads: Callable[..., Any] = json.loads
+
+    def counting_loads(text: str | bytes | bytearray, **kwargs: Any) -> Any:
+        parsed.append(text)
+        return loads(text, **kwargs)
+
+    scripted.script = [answer]
+    with create_client("k", base_url=scripted.base_url, retry=retry, raise_status_errors=raise_status_errors) as client:
+        monkeypatch.setattr(json, "loads", counting_loads)  # httpx's `json()` calls it too
+        result = embed_image.sync(client=client, body=ASSET_BODY)
+    assert isinstance(result, parsed_class)
+    assert parsed == [answer.body]
+
+
+def test_only_the_first_json_call_gets_the_checked_body() -> None:
+    request = httpx.Request("POST", "http://127.0.0.1/serve/api/v2/embeddings/image")
+    response = CheckedResponse.unread(httpx.Response(200, content=b'{"data": [1]}'), request)
+    response.read()
+    body = {"data": [1]}
+    response.hold(body)
+    assert response.json(parse_int=float) == {"data": [1.0]}  # arguments ask for a parse of their own
+    assert response.json() is body
+    again = response.json()
+    assert again == body
+    assert again is not body
+    assert again["data"] is not body["data"]

@@ -2,6 +2,7 @@
 
 import io
 import json
+import random
 from pathlib import Path
 
 from memories_client.api.assets import upload_asset
@@ -10,7 +11,7 @@ from memories_client.types import File
 from memories_sdk import RetryPolicy, create_client, open_image
 from tests.sdk.conftest import Scripted, ScriptedServer
 
-UPLOADED = json.dumps({"code": 200, "msg": "success", "data": {"asset_id": "re_1"}}).encode()
+UPLOADED = json.dumps({"code": 200, "msg": "success", "data": {"asset_id": "re_77"}}).encode()
 
 
 class RecordingReader(io.FileIO):
@@ -34,17 +35,18 @@ def test_open_image_names_the_file_and_guesses_its_type(tmp_path: Path) -> None:
     assert file.payload.closed
 
 
-def test_a_large_file_is_read_in_chunks_and_resent_whole(
+def test_a_large_file_is_read_in_chunks_and_resent_whole_from_disk(
     scripted: ScriptedServer, retry: RetryPolicy, tmp_path: Path
 ) -> None:
     path = tmp_path / "large.tiff"
-    size = 24 * 1024 * 1024
-    with path.open("wb") as handle:
-        handle.truncate(size)  # sparse: no time spent writing it
-    scripted.script = [Scripted(503), Scripted(200, UPLOADED)]
+    path.write_bytes(random.Random(0).randbytes(3 * 1024 * 1024))
+    scripted.script = [Scripted(503), Scripted(502, b"<html>bad gateway</html>"), Scripted(200, UPLOADED)]
     with create_client("k", base_url=scripted.base_url, retry=retry) as client, RecordingReader(path) as reader:
         result = upload_asset.sync(client=client, body=UploadRequest(file=File(payload=reader, file_name="l.tiff")))
     assert isinstance(result, UploadResponse)
+    assert result.data.asset_id == "re_77"
     assert reader.reads
     assert all(0 < size <= 64 * 1024 for size in reader.reads)  # never the whole file at once
-    assert [len(body) > size for body in scripted.bodies] == [True, True]  # whole on both attempts
+    assert len(scripted.bodies) == 3
+    assert all(body == scripted.bodies[0] for body in scripted.bodies)  # whole on every attempt
+    assert path.read_bytes() in scripted.bodies[0]

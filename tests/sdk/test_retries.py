@@ -18,8 +18,8 @@ def response(status: int, headers: dict[str, str] | None = None) -> httpx.Respon
 @pytest.mark.parametrize(
     ("status", "retried"),
     [
-        *[(status, True) for status in (408, 409, 429, 500, 503, 520, 599)],
-        *[(status, False) for status in (200, 400, 401, 404, 413, 499)],
+        *[(status, True) for status in (408, 429, 500, 503, 520, 599)],
+        *[(status, False) for status in (200, 400, 401, 404, 409, 413, 499)],
     ],
 )
 def test_retryable_statuses(status: int, retried: bool) -> None:

@@ -1,27 +1,20 @@
 """Retries and typed errors through real servers: the mock's fault injection and `Prefer`, and scripted answers."""
 
 import asyncio
-import io
 import json
 import socket
-from pathlib import Path
+import threading
+from typing import Any
 
 import httpx
 import pytest
 
 from contract_tests.images import encode, scene
+from contract_tests.spec import load_spec
+from contract_tests.test_end_to_end import documented_statuses, file_body
 from memories_client import AuthenticatedClient
-from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
-from memories_client.models import (
-    ErrorEnvelope,
-    ImageEmbeddingAssetRequest,
-    ImageEmbeddingFileRequest,
-    ImageEmbeddingResponse,
-    UploadRequest,
-    UploadResponse,
-)
-from memories_client.types import File
+from memories_client.models import ErrorEnvelope, ImageEmbeddingAssetRequest, ImageEmbeddingResponse
 from memories_sdk import (
     APIConnectionError,
     APIStatusError,
@@ -39,18 +32,16 @@ from memories_sdk import (
     UnexpectedStatusError,
     UnsupportedMediaTypeError,
     create_client,
-    open_image,
 )
+from memories_sdk.contract import OPERATIONS
+from memories_sdk.errors import DOCUMENTED_ERROR_STATUSES
 from mock_server import RunningMock, Settings, run_mock
 from tests.sdk.conftest import Scripted, ScriptedServer
 
 PNG = encode(scene(1))
 ASSET_BODY = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
-UPLOADED = json.dumps({"code": 200, "msg": "success", "data": {"asset_id": "re_77"}}).encode()
-
-
-def by_file(image: bytes = PNG) -> ImageEmbeddingFileRequest:
-    return ImageEmbeddingFileRequest(file=File(payload=io.BytesIO(image), file_name="a.png"), model="mobileclip")
+EMBEDDED = json.dumps({"code": 200, "msg": "success", "data": {"embedding": [0.6, 0.8]}}).encode()
+PATHS = sorted(load_spec()["paths"])
 
 
 def client_for(
@@ -67,9 +58,9 @@ def client_for(
 def test_injected_faults_are_retried_until_success(retry: RetryPolicy, waits: list[float]) -> None:
     with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty, run_mock() as healthy:
         with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
-            results = [embed_image.sync(client=client, body=by_file(encode(scene(seed)))) for seed in range(8)]
+            results = [embed_image.sync(client=client, body=file_body(encode(scene(seed)))) for seed in range(8)]
         with create_client(healthy.api_key, base_url=healthy.base_url) as reference:
-            expected = [embed_image.sync(client=reference, body=by_file(encode(scene(seed)))) for seed in range(8)]
+            expected = [embed_image.sync(client=reference, body=file_body(encode(scene(seed)))) for seed in range(8)]
     assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
     assert results == expected
     assert waits  # some requests failed first
@@ -80,7 +71,7 @@ def test_persistent_faults_end_in_the_typed_error_after_two_retries(retry: Retry
     with run_mock(Settings(fault_rate=1.0, fault_seed=1, access_log=False)) as faulty:
         with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
             with pytest.raises(InternalServerError) as failed:
-                embed_image.sync(client=client, body=by_file())
+                embed_image.sync(client=client, body=file_body(PNG))
     assert len(waits) == 2
     assert failed.value.status_code in (500, 503)
     assert failed.value.msg is not None
@@ -92,13 +83,14 @@ def test_retries_can_be_turned_off(waits: list[float]) -> None:
     with run_mock(Settings(fault_rate=1.0, access_log=False)) as faulty:
         with create_client(faulty.api_key, base_url=faulty.base_url, retry=policy) as client:
             with pytest.raises(InternalServerError):
-                embed_image.sync(client=client, body=by_file())
+                embed_image.sync(client=client, body=file_body(PNG))
     assert waits == []
 
 
 # Typed errors for every documented status, through the mock's Prefer: code=NNN
 
-RETRIED = {409, 429, 500, 503}
+RETRIED = {429, 500, 503}
+# Kept apart from the SDK's own table, so that a wrong class there fails the test below.
 ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -113,11 +105,22 @@ ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_the_error_tables_hold_the_statuses_each_operation_documents(path: str) -> None:
+    documented = set(documented_statuses(path))
+    assert documented == DOCUMENTED_ERROR_STATUSES
+    assert documented == set(ERRORS)
+
+
+def test_every_documented_operation_is_checked() -> None:
+    assert sorted(operation.path_suffix for operation in OPERATIONS) == PATHS
+
+
 @pytest.mark.parametrize(("status", "error_class"), sorted(ERRORS.items()))
 def test_each_documented_status_raises_its_class(
-    mock: RunningMock, retry: RetryPolicy, waits: list[float], status: int, error_class: type[APIStatusError]
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float], status: int, error_class: type[APIStatusError]
 ) -> None:
-    with create_client(mock.api_key, base_url=mock.base_url, retry=retry) as client:
+    with create_client(memories_mock.api_key, base_url=memories_mock.base_url, retry=retry) as client:
         client = client.with_headers({"Prefer": f"code={status}"})
         with pytest.raises(error_class) as raised:
             embed_image.sync(client=client, body=ASSET_BODY)
@@ -129,16 +132,20 @@ def test_each_documented_status_raises_its_class(
     assert len(waits) == (2 if status in RETRIED else 0)
 
 
-def test_rate_limit_waits_as_the_server_says(mock: RunningMock, retry: RetryPolicy, waits: list[float]) -> None:
-    with create_client(mock.api_key, base_url=mock.base_url, retry=retry) as client:
+def test_rate_limit_waits_as_the_server_says(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float]
+) -> None:
+    with create_client(memories_mock.api_key, base_url=memories_mock.base_url, retry=retry) as client:
         with pytest.raises(RateLimitError) as raised:
             embed_image.sync(client=client.with_headers({"Prefer": "code=429"}), body=ASSET_BODY)
     assert raised.value.retry_after == 2.0  # the spec's example Retry-After
     assert waits == [2.0, 2.0]
 
 
-def test_documented_statuses_can_be_returned_instead_of_raised(mock: RunningMock, retry: RetryPolicy) -> None:
-    with create_client(mock.api_key, base_url=mock.base_url, retry=retry, raise_status_errors=False) as client:
+def test_documented_statuses_can_be_returned_instead_of_raised(memories_mock: RunningMock, retry: RetryPolicy) -> None:
+    with create_client(
+        memories_mock.api_key, base_url=memories_mock.base_url, retry=retry, raise_status_errors=False
+    ) as client:
         result = embed_image.sync(client=client, body=ASSET_BODY)
     assert isinstance(result, ErrorEnvelope)
     assert (result.code, result.msg) == (400, "Asset not found")
@@ -149,7 +156,7 @@ def test_async_calls_retry_and_raise_alike(retry: RetryPolicy, waits: list[float
         with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty:
             async with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
                 results = [
-                    await embed_image.asyncio(client=client, body=by_file(encode(scene(seed)))) for seed in range(6)
+                    await embed_image.asyncio(client=client, body=file_body(encode(scene(seed)))) for seed in range(6)
                 ]
                 try:
                     await embed_image.asyncio(client=client, body=ASSET_BODY)
@@ -179,7 +186,7 @@ def test_refused_connections_are_retried_then_raised(retry: RetryPolicy, waits: 
     assert waits == [0.5, 1.0]
 
 
-def test_timeouts_are_retried_then_raised(scripted: ScriptedServer, retry: RetryPolicy, waits: list[float]) -> None:
+def test_timeouts_are_retried_then_raised(retry: RetryPolicy, waits: list[float]) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()  # accepts connections, never answers
@@ -193,26 +200,10 @@ def test_timeouts_are_retried_then_raised(scripted: ScriptedServer, retry: Retry
     assert waits == [0.5, 1.0]
 
 
-# The multipart body is sent whole on every attempt
-
-
-def test_a_multipart_upload_is_replayed_whole_from_disk(
-    scripted: ScriptedServer, retry: RetryPolicy, tmp_path: Path
+def test_derived_clients_keep_retries_and_checks(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float]
 ) -> None:
-    image = tmp_path / "large.bmp"
-    image.write_bytes(encode(scene(2, (1200, 900)), "BMP"))  # about 3 MB
-    scripted.script = [Scripted(503), Scripted(502, b"<html>bad gateway</html>"), Scripted(200, UPLOADED)]
-    with client_for(scripted.base_url, retry) as client, open_image(image) as file:
-        result = upload_asset.sync(client=client, body=UploadRequest(file=file))
-    assert isinstance(result, UploadResponse)
-    assert result.data.asset_id == "re_77"
-    assert len(scripted.bodies) == 3
-    assert all(body == scripted.bodies[0] for body in scripted.bodies)
-    assert image.read_bytes() in scripted.bodies[0]
-
-
-def test_derived_clients_keep_retries_and_checks(mock: RunningMock, retry: RetryPolicy, waits: list[float]) -> None:
-    with create_client(mock.api_key, base_url=mock.base_url, retry=retry) as client:
+    with create_client(memories_mock.api_key, base_url=memories_mock.base_url, retry=retry) as client:
         derived = client.with_timeout(httpx.Timeout(5.0)).with_headers({"Prefer": "code=503"})
         with pytest.raises(ServiceUnavailableError):
             embed_image.sync(client=derived, body=ASSET_BODY)
@@ -228,3 +219,38 @@ def test_undocumented_statuses_raise_even_when_documented_ones_are_returned(
             embed_image.sync(client=client, body=ASSET_BODY)
     assert raised.value.status_code == 499
     assert raised.value.body == b"client closed request"
+
+
+# One connection pool, however the first requests arrive
+
+
+def test_threads_that_start_together_share_one_pool(
+    scripted: ScriptedServer, retry: RetryPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[httpx.HTTPTransport] = []
+    build = httpx.HTTPTransport.__init__
+
+    def recording_build(transport: httpx.HTTPTransport, *args: Any, **kwargs: Any) -> None:
+        built.append(transport)
+        build(transport, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "__init__", recording_build)
+    threads = 8
+    scripted.script = [Scripted(200, EMBEDDED)] * threads
+    start = threading.Barrier(threads)
+    results: list[object] = []
+
+    def embed(client: AuthenticatedClient) -> None:
+        start.wait()
+        results.append(embed_image.sync(client=client, body=ASSET_BODY))
+
+    with create_client("k", base_url=scripted.base_url, retry=retry) as client:
+        assert len(built) == 1  # with the client: built on first use, threads starting together each built one
+        workers = [threading.Thread(target=embed, args=(client,)) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(10)
+    assert len(results) == threads
+    assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
+    assert len(built) == 1
