@@ -76,15 +76,17 @@ pytest: $(SYNCED) ## Run the test suites
 .PHONY: test
 test: validate-spec check-generated typecheck lint pytest ## Everything CI runs
 
-# make conformance BASE_URL=https://mavi-backend.memories.ai/serve/api/v2 API_KEY=sk-...
+# API_KEY=sk-... make conformance BASE_URL=https://mavi-backend.memories.ai/serve/api/v2
 # schemathesis with every check against any deployment; JUnit and HAR reports in $(REPORTS_DIR).
+# The key comes from the environment: a make argument would show in the process list (ps) while the run lasts.
 # The embedding calls cost $0.0001 each on the real API; the default depth makes a few hundred requests.
 REPORTS_DIR ?= reports
 export API_KEY
 
 .PHONY: conformance
-conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL with API_KEY; reports in reports/
-	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url> API_KEY=<key>"; exit 2; }
+conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL, the key from the environment (API_KEY); reports in reports/
+	@test "$(origin API_KEY)" != "command line" || { echo "put the key in the environment, not on make's command line (ps shows it): API_KEY=<key> make conformance BASE_URL=..."; exit 2; }
+	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url>, with API_KEY=<key> in the environment (API_KEY=<key> make conformance ...)"; exit 2; }
 	$(BIN)/python -m contract_tests.conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
 
 PRISM_INSTALLED := bench/prism/node_modules/.installed
@@ -96,7 +98,8 @@ $(PRISM_INSTALLED): bench/prism/package-lock.json
 .PHONY: bench
 bench: $(SYNCED) $(PRISM_INSTALLED) ## Benchmarks against Prism, raw httpx and the ceiling; writes BENCHMARKS.md
 	@command -v wrk >/dev/null || { echo "Installing wrk from Debian's packages"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
+		as_root=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$as_root apt-get update && $$as_root apt-get install -y wrk; }
 	$(BIN)/python -m bench
 
 .PHONY: mutants

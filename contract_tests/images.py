@@ -29,6 +29,13 @@ def noise(seed: int, side: int = 128) -> Image.Image:
     return Image.fromarray(pixels)
 
 
+def pillow_format(media_type: str) -> str:
+    """The Pillow format that writes `media_type`: the first registered (a format's variants, like DIB for BMP,
+    come after it)."""
+    Image.init()
+    return next(name for name, registered in Image.MIME.items() if registered == media_type)
+
+
 def encode(image: Image.Image, image_format: str = "PNG", **options: object) -> bytes:
     """The image's file content in `image_format`."""
     buffer = io.BytesIO()

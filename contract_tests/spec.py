@@ -20,6 +20,7 @@ from referencing.jsonschema import DRAFT202012
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 _SPEC_URI = "urn:memories-ai:openapi"
+MULTIPART = "multipart/form-data"
 
 # JSON Schema keywords whose values are subschemas: one schema, a list of them, or a map of them.
 _SUBSCHEMA = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
@@ -92,6 +93,39 @@ def response_schema_pointer(path: str, method: str, status: str) -> str:
     else:
         base = pointer("paths", path, method, "responses", status)
     return base + pointer("content", "application/json", "schema")
+
+
+def request_body_pointer(path: str, media_type: str, method: str = "post") -> str:
+    """The pointer to an operation's request body for one media type (its `schema`, `encoding`...)."""
+    return pointer("paths", path, method, "requestBody", "content", media_type)
+
+
+def _node(json_pointer: str) -> Any:
+    return _registry().resolver(base_uri=_SPEC_URI).lookup(f"{_SPEC_URI}#{json_pointer}").contents
+
+
+def accepted_image_types() -> tuple[str, ...]:
+    """The media types embedImage's `file` part may have: its `encoding`'s `contentType`, in the spec's order."""
+    content_type = _node(request_body_pointer("/embeddings/image", MULTIPART) + "/encoding/file/contentType")
+    return tuple(media_type.strip() for media_type in str(content_type).split(","))
+
+
+def binary_fields(path: str) -> frozenset[str]:
+    """The multipart fields of an operation that the spec declares `format: binary`: files."""
+    schema = resolve(_node(request_body_pointer(path, MULTIPART) + "/schema"))
+    return frozenset(name for name, field in schema["properties"].items() if resolve(field).get("format") == "binary")
+
+
+def multipart_body_is_valid(path: str, fields: Mapping[str, Any]) -> bool:
+    """Whether a multipart body, given field by field, satisfies the operation's schema.
+
+    JSON Schema has no bytes, so a file (bytes) in a `format: binary` field is validated as a placeholder string.
+    Anything else in such a field, text included, is no file: the field is not satisfied."""
+    files = binary_fields(path)
+    if any(name in files and not isinstance(value, bytes) for name, value in fields.items()):
+        return False
+    value = {name: "<file>" if name in files else item for name, item in fields.items()}
+    return validator(request_body_pointer(path, MULTIPART) + "/schema").is_valid(value)
 
 
 def iter_examples() -> Iterator[Example]:

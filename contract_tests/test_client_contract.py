@@ -7,9 +7,10 @@ bodies are drawn from the spec's own schemas by schemathesis's generators, for e
 import copy
 import json
 from collections.abc import Callable
+from functools import cache
 from http import HTTPStatus
 from io import BytesIO
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,7 +20,15 @@ import schemathesis
 from hypothesis import HealthCheck, assume, given, settings
 
 from contract_tests import wire
-from contract_tests.spec import SPEC_PATH, load_spec, resolve, validator
+from contract_tests.spec import (
+    SPEC_PATH,
+    accepted_image_types,
+    binary_fields,
+    load_spec,
+    multipart_body_is_valid,
+    resolve,
+    validator,
+)
 from memories_client import AuthenticatedClient
 from memories_client import errors as generated_errors
 from memories_client.api.assets import upload_asset
@@ -40,7 +49,7 @@ from memories_sdk.contract import embedding_problem, error_envelope_problem, upl
 KEY = "sk-mai-contract_suite_key"
 SCHEMA = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis.Config())  # no schemathesis.toml lookup
 BASE_PATH = urlsplit(wire.BASE_URL).path
-MODELS: list[EmbeddingModel] = ["multimodalembedding@001", "mobileclip"]
+MODELS: tuple[EmbeddingModel, ...] = get_args(EmbeddingModel)
 GENERATION = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # The schema behind each documented response, and the model the client must parse it into.
@@ -73,23 +82,19 @@ def request_problems(request: httpx.Request) -> list[str]:
     if body is None:
         return [*problems, f"{media_type!r} is no request media type of {operation.label}"]
     if media_type == "application/json":
-        value: Any = json.loads(request.content)
-    else:
-        # Binary parts are bytes, which the schema's `type: string` cannot hold: a placeholder stands in.
-        binary = binary_fields(path)
-        value = {}
-        for name, part in wire.multipart_fields(request).items():
-            content = bytes(part.get_payload(decode=True) or b"")
-            value[name] = f"<{len(content)} bytes>" if name in binary else content.decode(errors="replace")
-    if not body.is_valid(value):
-        problems.append(f"body {value!r} breaks the {media_type} schema of {operation.label}")
+        if not body.is_valid(json.loads(request.content)):
+            problems.append(f"body {request.content!r} breaks the {media_type} schema of {operation.label}")
+    else:  # multipart/form-data, the only other media type the spec declares
+        # Files stay bytes; the other fields are text on the wire.
+        files = binary_fields(path)
+        fields = {
+            name: content if name in files else content.decode(errors="replace")
+            for name, part in wire.multipart_fields(request).items()
+            for content in [bytes(part.get_payload(decode=True) or b"")]
+        }
+        if not multipart_body_is_valid(path, fields):
+            problems.append(f"body with fields {sorted(fields)} breaks the {media_type} schema of {operation.label}")
     return problems
-
-
-def binary_fields(path: str) -> set[str]:
-    """The multipart fields of an operation that the spec declares `format: binary`."""
-    schema = resolve(load_spec()["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"])
-    return {name for name, field in schema["properties"].items() if resolve(field).get("format") == "binary"}
 
 
 def answered(status: int, content: bytes) -> Callable[[httpx.Request], httpx.Response]:
@@ -108,9 +113,7 @@ def succeeded(request: httpx.Request) -> httpx.Response:
 file_names = st.none() | st.text(
     st.characters(codec="ascii", categories=["L", "N"]) | st.sampled_from("._- "), min_size=1, max_size=24
 )
-mime_types = st.none() | st.sampled_from(
-    ["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"]
-)
+mime_types = st.none() | st.sampled_from(accepted_image_types())
 
 
 # What the client sends
@@ -194,6 +197,7 @@ def test_request_validation_catches_what_breaks_the_spec() -> None:
 # What the client makes of answers
 
 
+@cache  # building a schema for each draw would cost more than the draw
 def body_strategy(component: str, mode: schemathesis.GenerationMode) -> st.SearchStrategy[Any]:
     """Instances of components/schemas/<component> (or, negative, JSON that breaks it), by schemathesis."""
     spec = load_spec()

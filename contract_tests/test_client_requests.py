@@ -3,11 +3,11 @@
 import asyncio
 import io
 import json
-from email.message import Message
 
 import httpx
 
 from contract_tests import wire
+from contract_tests.wire import multipart_fields
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -20,18 +20,14 @@ from memories_client.models import (
     UploadResponse,
 )
 from memories_client.types import File
+from mock_server import DOCUMENTED_TEST_KEY as API_KEY
 
-API_KEY = "sk-mai-this_a_test_string_please_use_your_generated_key_during_testing"
 BASE_URL = wire.BASE_URL
 IMAGE = b"\x89PNG\r\n\x1a\n not really a png"
 
 
 def recording_client(seen: list[httpx.Request], body: dict[str, object], status: int = 200) -> AuthenticatedClient:
     return wire.recording_client(seen, lambda request: httpx.Response(status, json=body), API_KEY)
-
-
-def multipart_fields(request: httpx.Request) -> dict[str, Message]:
-    return wire.multipart_fields(request)
 
 
 EMBEDDING_BODY: dict[str, object] = {"code": 200, "msg": "success", "data": {"embedding": [0.6, 0.8]}}

@@ -32,7 +32,6 @@ def test_readme_shows_both_methods_sync_and_async_with_the_raw_key() -> None:
         "embed_image.sync(",
         "await embed_image.asyncio(",
         "upload_asset.sync(",
-        'prefix=""',
     ):
         assert needle in usage
 

@@ -8,8 +8,9 @@ from email.policy import HTTP
 import httpx
 
 from memories_client import AuthenticatedClient
+from mock_server import API_PREFIX
 
-BASE_URL = "http://127.0.0.1:4010/serve/api/v2"
+BASE_URL = f"http://127.0.0.1:4010{API_PREFIX}"  # never reached: requests stop at the transport
 
 
 def multipart_fields(request: httpx.Request) -> dict[str, Message]:
