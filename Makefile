@@ -87,7 +87,7 @@ export API_KEY
 conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL, the key from the environment (API_KEY); reports in reports/
 	@test "$(origin API_KEY)" != "command line" || { echo "put the key in the environment, not on make's command line (ps shows it): API_KEY=<key> make conformance BASE_URL=..."; exit 2; }
 	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url>, with API_KEY=<key> in the environment (API_KEY=<key> make conformance ...)"; exit 2; }
-	$(BIN)/python -m contract_tests.conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
+	@$(BIN)/python -m contract_tests.conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
 
 PRISM_INSTALLED := bench/prism/node_modules/.installed
 

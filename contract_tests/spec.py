@@ -85,6 +85,11 @@ def validator(schema_pointer: str) -> Validator:
     return checker
 
 
+def documented_error_statuses(path: str, method: str = "post") -> list[int]:
+    """The error statuses the spec documents for an operation, ascending."""
+    return sorted(int(status) for status in load_spec()["paths"][path][method]["responses"] if status != "200")
+
+
 def response_schema_pointer(path: str, method: str, status: str) -> str:
     """The pointer to the JSON schema of an operation's documented response."""
     response = load_spec()["paths"][path][method]["responses"][status]

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from contract_tests.images import encode, scene
+from contract_tests.images import encode, file_request, scene
 from contract_tests.mock_settings import SECOND_KEY
-from contract_tests.spec import load_spec
+from contract_tests.spec import documented_error_statuses
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -16,7 +16,6 @@ from memories_client.models import (
     EmbeddingModel,
     ErrorEnvelope,
     ImageEmbeddingAssetRequest,
-    ImageEmbeddingFileRequest,
     ImageEmbeddingResponse,
     UploadRequest,
     UploadResponse,
@@ -27,16 +26,6 @@ from mock_server import RunningMock
 # The provider documents these lengths (Google: 1408 by default; Apple's MobileCLIP: 512).
 DIMENSIONS: dict[EmbeddingModel, int] = {"multimodalembedding@001": 1408, "mobileclip": 512}
 PNG = encode(scene(1))
-
-
-def documented_statuses(path: str) -> list[int]:
-    return sorted(int(status) for status in load_spec()["paths"][path]["post"]["responses"] if status != "200")
-
-
-def file_body(data: bytes, model: EmbeddingModel = "mobileclip") -> ImageEmbeddingFileRequest:
-    return ImageEmbeddingFileRequest(
-        file=File(payload=io.BytesIO(data), file_name="image", mime_type=None), model=model
-    )
 
 
 def upload(client: AuthenticatedClient, data: bytes = PNG) -> str:
@@ -51,7 +40,7 @@ def test_both_methods_give_the_models_vector(
 ) -> None:
     asset_id = upload(memories_client)
     by_asset = embed_image.sync(client=memories_client, body=ImageEmbeddingAssetRequest(asset_id=asset_id, model=model))
-    by_file = embed_image.sync(client=memories_client, body=file_body(PNG, model))
+    by_file = embed_image.sync(client=memories_client, body=file_request(PNG, model))
     assert isinstance(by_asset, ImageEmbeddingResponse)
     assert isinstance(by_file, ImageEmbeddingResponse)
     assert len(by_asset.data.embedding) == length
@@ -69,7 +58,7 @@ def test_each_upload_keeps_its_own_image(memories_client: AuthenticatedClient) -
         by_asset = embed_image.sync(
             client=memories_client, body=ImageEmbeddingAssetRequest(asset_id=asset_id, model="mobileclip")
         )
-        by_file = embed_image.sync(client=memories_client, body=file_body(picture))
+        by_file = embed_image.sync(client=memories_client, body=file_request(picture))
         assert isinstance(by_asset, ImageEmbeddingResponse)
         assert isinstance(by_file, ImageEmbeddingResponse)
         assert by_asset.data.embedding == by_file.data.embedding  # the id names that picture
@@ -94,14 +83,14 @@ def test_async_upload_then_embed(memories_mock: RunningMock) -> None:
 
 @pytest.mark.parametrize("path", ["/embeddings/image", "/upload"])
 def test_every_documented_error_reaches_the_client_as_its_model(memories_mock: RunningMock, path: str) -> None:
-    for status in documented_statuses(path):
+    for status in documented_error_statuses(path):
         with memories_mock.client().with_headers({"Prefer": f"code={status}"}) as client:
             if path == "/upload":
                 result: Response[Any] = upload_asset.sync_detailed(
                     client=client, body=UploadRequest(file=File(payload=io.BytesIO(PNG)))
                 )
             else:
-                result = embed_image.sync_detailed(client=client, body=file_body(PNG))
+                result = embed_image.sync_detailed(client=client, body=file_request(PNG))
         assert result.status_code == status
         assert isinstance(result.parsed, ErrorEnvelope), status
         assert result.parsed.code == status
@@ -118,7 +107,7 @@ def test_only_the_raw_key_authenticates(memories_mock: RunningMock, api_key: str
     if api_key is None:
         del client.get_httpx_client().headers["Authorization"]
     with client:
-        result = embed_image.sync_detailed(client=client, body=file_body(PNG))
+        result = embed_image.sync_detailed(client=client, body=file_request(PNG))
     assert result.status_code == 401
     assert isinstance(result.parsed, ErrorEnvelope)
     assert result.parsed.code == 401
@@ -154,7 +143,7 @@ def test_what_is_no_accepted_image_is_refused_with_a_4xx(
 ) -> None:
     result: Response[Any]
     if method == "file":
-        result = embed_image.sync_detailed(client=memories_client, body=file_body(data))
+        result = embed_image.sync_detailed(client=memories_client, body=file_request(data))
     else:  # the upload itself refuses what no endpoint could embed
         result = upload_asset.sync_detailed(
             client=memories_client, body=UploadRequest(file=File(payload=io.BytesIO(data)))
@@ -165,7 +154,7 @@ def test_what_is_no_accepted_image_is_refused_with_a_4xx(
 
 
 def test_an_unknown_model_is_refused(memories_client: AuthenticatedClient) -> None:
-    body = file_body(PNG)
+    body = file_request(PNG)
     body.model = "resnet-50"  # type: ignore[assignment]  # what a careless caller could send
     result = embed_image.sync_detailed(client=memories_client, body=body)
     assert result.status_code == 400

@@ -9,9 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.images import encode, scene
-from contract_tests.spec import load_spec
-from contract_tests.test_end_to_end import documented_statuses, file_body
+from contract_tests.images import encode, file_request, scene
+from contract_tests.spec import documented_error_statuses, load_spec
 from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
 from memories_client.models import ErrorEnvelope, ImageEmbeddingAssetRequest, ImageEmbeddingResponse
@@ -58,9 +57,9 @@ def client_for(
 def test_injected_faults_are_retried_until_success(retry: RetryPolicy, waits: list[float]) -> None:
     with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty, run_mock() as healthy:
         with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
-            results = [embed_image.sync(client=client, body=file_body(encode(scene(seed)))) for seed in range(8)]
+            results = [embed_image.sync(client=client, body=file_request(encode(scene(seed)))) for seed in range(8)]
         with create_client(healthy.api_key, base_url=healthy.base_url) as reference:
-            expected = [embed_image.sync(client=reference, body=file_body(encode(scene(seed)))) for seed in range(8)]
+            expected = [embed_image.sync(client=reference, body=file_request(encode(scene(seed)))) for seed in range(8)]
     assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
     assert results == expected
     assert waits  # some requests failed first
@@ -71,7 +70,7 @@ def test_persistent_faults_end_in_the_typed_error_after_two_retries(retry: Retry
     with run_mock(Settings(fault_rate=1.0, fault_seed=1, access_log=False)) as faulty:
         with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
             with pytest.raises(InternalServerError) as failed:
-                embed_image.sync(client=client, body=file_body(PNG))
+                embed_image.sync(client=client, body=file_request(PNG))
     assert len(waits) == 2
     assert failed.value.status_code in (500, 503)
     assert failed.value.msg is not None
@@ -83,7 +82,7 @@ def test_retries_can_be_turned_off(waits: list[float]) -> None:
     with run_mock(Settings(fault_rate=1.0, access_log=False)) as faulty:
         with create_client(faulty.api_key, base_url=faulty.base_url, retry=policy) as client:
             with pytest.raises(InternalServerError):
-                embed_image.sync(client=client, body=file_body(PNG))
+                embed_image.sync(client=client, body=file_request(PNG))
     assert waits == []
 
 
@@ -107,7 +106,7 @@ ERRORS: dict[int, type[APIStatusError]] = {
 
 @pytest.mark.parametrize("path", PATHS)
 def test_the_error_tables_hold_the_statuses_each_operation_documents(path: str) -> None:
-    documented = set(documented_statuses(path))
+    documented = set(documented_error_statuses(path))
     assert documented == DOCUMENTED_ERROR_STATUSES
     assert documented == set(ERRORS)
 
@@ -156,7 +155,8 @@ def test_async_calls_retry_and_raise_alike(retry: RetryPolicy, waits: list[float
         with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty:
             async with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
                 results = [
-                    await embed_image.asyncio(client=client, body=file_body(encode(scene(seed)))) for seed in range(6)
+                    await embed_image.asyncio(client=client, body=file_request(encode(scene(seed))))
+                    for seed in range(6)
                 ]
                 try:
                     await embed_image.asyncio(client=client, body=ASSET_BODY)
