@@ -1,16 +1,27 @@
-# The same targets run locally and in CI (.ci/run calls `make test`).
+# The same targets run locally and in CI (.ci/run calls `make test` once per Python it finds).
 # On first use the environment is built from the repository's own pinned files:
 # requirements-bootstrap.txt (uv, by hash) and uv.lock (everything else).
+# One environment per Python version: `make test PYTHON=python3.12` builds and uses .venv-3.12.
 
 PYTHON ?= python3
+# "<major.minor> <path>" of the interpreter PYTHON names, or the one line that says why there is none.
+FOUND_PYTHON := $(shell .ci/find-python '$(PYTHON)' 2>&1)
+PYTHON_VERSION := $(if $(filter error:,$(firstword $(FOUND_PYTHON))),,$(firstword $(FOUND_PYTHON)))
+PYTHON_EXE := $(wordlist 2,$(words $(FOUND_PYTHON)),$(FOUND_PYTHON))
+# Expanded first by every recipe that needs Python: stops make with that one line.
+NEED_PYTHON = $(if $(PYTHON_VERSION),,$(error $(patsubst error:%,%,$(FOUND_PYTHON))))
+
 UV_DIR := .uv
 UV := $(UV_DIR)/bin/uv
-VENV := .venv
+VENV := .venv-$(PYTHON_VERSION)
 BIN := $(VENV)/bin
 SYNCED := $(VENV)/.synced
+DIST := dist
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
+# mypy's cache records the environment's paths: one per environment.
+export MYPY_CACHE_DIR := $(VENV)/.mypy_cache
 
 .DEFAULT_GOAL := help
 
@@ -19,12 +30,15 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 $(UV): requirements-bootstrap.txt
-	$(PYTHON) -m venv $(UV_DIR)
+	$(NEED_PYTHON)$(PYTHON_EXE) -m venv $(UV_DIR)
 	$(UV_DIR)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-bootstrap.txt
 	@touch $@
 
-$(SYNCED): $(UV) uv.lock pyproject.toml generated_client/pyproject.toml sdk/pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+PROJECTS := pyproject.toml generated_client/pyproject.toml sdk/pyproject.toml spec/pyproject.toml \
+	mock/pyproject.toml contract/pyproject.toml
+
+$(SYNCED): $(UV) uv.lock $(PROJECTS)
+	$(NEED_PYTHON)$(UV) sync --frozen --python $(PYTHON_EXE)
 	@touch $@
 
 .PHONY: venv
@@ -32,7 +46,7 @@ venv: $(SYNCED) ## Build .venv from uv.lock
 
 .PHONY: lock
 lock: $(UV) ## Re-resolve uv.lock after changing dependencies in pyproject.toml
-	$(UV) lock --python $(PYTHON)
+	$(UV) lock
 
 .PHONY: demo
 demo: $(SYNCED) ## Start the mock, embed the sample images by both methods, print a similarity table
@@ -40,7 +54,7 @@ demo: $(SYNCED) ## Start the mock, embed the sample images by both methods, prin
 
 .PHONY: mock
 mock: $(SYNCED) ## Serve the mock on 127.0.0.1:4010 (MOCK_ARGS="--fault-rate 0.1 ..." for more)
-	$(BIN)/python -m mock_server $(MOCK_ARGS)
+	$(BIN)/memories-mock $(MOCK_ARGS)
 
 .PHONY: generate
 generate: $(SYNCED) ## Regenerate generated_client/ from openapi.yaml
@@ -87,7 +101,7 @@ export API_KEY
 conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL, the key from the environment (API_KEY); reports in reports/
 	@test "$(origin API_KEY)" != "command line" || { echo "put the key in the environment, not on make's command line (ps shows it): API_KEY=<key> make conformance BASE_URL=..."; exit 2; }
 	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url>, with API_KEY=<key> in the environment (API_KEY=<key> make conformance ...)"; exit 2; }
-	@$(BIN)/python -m contract_tests.conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
+	@$(BIN)/memories-conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
 
 PRISM_INSTALLED := bench/prism/node_modules/.installed
 
@@ -106,6 +120,12 @@ bench: $(SYNCED) $(PRISM_INSTALLED) ## Benchmarks against Prism, raw httpx and t
 mutants: $(SYNCED) ## Run the contract suite against deliberately broken mocks and clients; all must be caught
 	$(BIN)/python -m contract_tests.mutants
 
+.PHONY: dist
+dist: $(SYNCED) ## Build every distribution's wheel and sdist into dist/
+	rm -rf $(DIST)
+	$(UV) build --all-packages --out-dir $(DIST) --quiet
+	@ls -1 $(DIST)
+
 .PHONY: clean
-clean: ## Remove the environments and caches
-	rm -rf $(UV_DIR) $(VENV) .mypy_cache .pytest_cache .ruff_cache
+clean: ## Remove the environments, caches and built distributions
+	rm -rf $(UV_DIR) .venv-* $(DIST) .mypy_cache .pytest_cache .ruff_cache

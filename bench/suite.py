@@ -13,11 +13,11 @@ PARTS = {
     "client against the spec (hypothesis)": ["contract_tests/test_client_contract.py"],
     "client and mock end to end": ["contract_tests/test_end_to_end.py", "contract_tests/test_client_requests.py"],
     "regeneration, packaging, README": [
-        "contract_tests/test_regeneration.py",
-        "contract_tests/test_packaging.py",
+        "tests/codegen/test_regeneration.py",
+        "tests/test_distributions.py",
         "contract_tests/test_readme.py",
     ],
-    "make conformance (st run) against the mock": ["contract_tests/test_conformance.py"],
+    "make conformance (st run) against the mock": ["tests/memories_contract/test_conformance.py"],
     "mutant runner": ["contract_tests/test_mutants.py"],
 }
 

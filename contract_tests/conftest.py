@@ -5,8 +5,8 @@ from collections.abc import Callable, Generator
 import hypothesis
 import pytest
 
-from contract_tests import profiles
 from contract_tests.mock_settings import CONTRACT_SETTINGS
+from memories_contract import profiles
 from mock_server import Settings
 
 # The plugin's fixture, registered again as this package's: overriding `memories_mock_settings` alone is not enough,

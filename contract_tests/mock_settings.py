@@ -3,8 +3,8 @@
 from dataclasses import replace
 from pathlib import Path
 
-from contract_tests.images import encode, scene
-from contract_tests.spec import load_spec
+from memories_contract.images import encode, scene
+from memories_spec import load_spec
 from mock_server import DOCUMENTED_TEST_KEY, Settings
 from mock_server.assets import AssetStore
 from mock_server.images import content_digest

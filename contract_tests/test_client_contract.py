@@ -20,16 +20,6 @@ import schemathesis
 from hypothesis import HealthCheck, assume, given, settings
 
 from contract_tests import wire
-from contract_tests.spec import (
-    SPEC_PATH,
-    accepted_image_types,
-    binary_fields,
-    documented_error_statuses,
-    load_spec,
-    multipart_body_is_valid,
-    resolve,
-    validator,
-)
 from memories_client import AuthenticatedClient
 from memories_client import errors as generated_errors
 from memories_client.api.assets import upload_asset
@@ -46,6 +36,16 @@ from memories_client.models import (
 from memories_client.types import File
 from memories_sdk import MemoriesError, MemoriesTransport, RetryPolicy
 from memories_sdk.contract import embedding_problem, error_envelope_problem, upload_problem
+from memories_spec import (
+    SPEC_PATH,
+    accepted_image_types,
+    binary_fields,
+    documented_error_statuses,
+    load_spec,
+    multipart_body_is_valid,
+    resolve,
+    validator,
+)
 
 KEY = "sk-mai-contract_suite_key"
 SCHEMA = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis.Config())  # no schemathesis.toml lookup

@@ -6,9 +6,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.images import encode, file_request, scene
 from contract_tests.mock_settings import SECOND_KEY
-from contract_tests.spec import documented_error_statuses
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -16,12 +14,21 @@ from memories_client.models import (
     EmbeddingModel,
     ErrorEnvelope,
     ImageEmbeddingAssetRequest,
+    ImageEmbeddingFileRequest,
     ImageEmbeddingResponse,
     UploadRequest,
     UploadResponse,
 )
 from memories_client.types import File, Response
+from memories_contract.images import encode, scene
+from memories_spec import documented_error_statuses
 from mock_server import RunningMock
+
+
+def file_request(data: bytes, model: EmbeddingModel = "mobileclip") -> ImageEmbeddingFileRequest:
+    """The file method's request for `data`, with no file name or media type to lean on."""
+    return ImageEmbeddingFileRequest(file=File(payload=io.BytesIO(data), file_name="image"), model=model)
+
 
 # The provider documents these lengths (Google: 1408 by default; Apple's MobileCLIP: 512).
 DIMENSIONS: dict[EmbeddingModel, int] = {"multimodalembedding@001": 1408, "mobileclip": 512}

@@ -1,4 +1,4 @@
-"""The README's client examples type-check under `mypy --strict`, and misuse of the client does not."""
+"""The Python examples of the README and docs/ type-check under `mypy --strict`, and misuse of the client does not."""
 
 import asyncio
 import re
@@ -9,9 +9,22 @@ from mypy import api as mypy_api
 
 from mock_server import RunningMock
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-SAMPLES = README.parent / "samples"
-CODE_BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def code_blocks(document: Path) -> list[str]:
+    """The ```python blocks of a markdown file."""
+    return re.findall(r"```python\n(.*?)```", document.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+BLOCKS = {
+    f"{document.relative_to(ROOT)}#{index}": block
+    for document in DOCUMENTS
+    for index, block in enumerate(code_blocks(document))
+}
+CODE_BLOCKS = list(BLOCKS.values())
 
 
 def mypy_errors(program: str, folder: Path) -> list[str]:
@@ -36,7 +49,7 @@ def test_readme_shows_both_methods_sync_and_async_with_the_raw_key() -> None:
         assert needle in usage
 
 
-@pytest.mark.parametrize("block", CODE_BLOCKS, ids=[f"block{index}" for index in range(len(CODE_BLOCKS))])
+@pytest.mark.parametrize("block", CODE_BLOCKS, ids=list(BLOCKS))
 def test_readme_example_type_checks(block: str, tmp_path: Path) -> None:
     assert mypy_errors(block, tmp_path) == []
 
@@ -51,7 +64,7 @@ def test_readme_example_type_checks(block: str, tmp_path: Path) -> None:
     ids=["unknown-model", "missing-client", "wrong-vector-type"],
 )
 def test_misuse_of_the_client_fails_type_checking(original: str, broken: str, error_code: str, tmp_path: Path) -> None:
-    block = CODE_BLOCKS[0]
+    block = code_blocks(ROOT / "docs" / "client.md")[0]
     assert original in block
     errors = mypy_errors(block.replace(original, broken, 1), tmp_path)
     assert errors
@@ -61,7 +74,7 @@ def test_misuse_of_the_client_fails_type_checking(original: str, broken: str, er
 def test_the_bulk_recipe_embeds_the_samples(memories_mock: RunningMock, monkeypatch: pytest.MonkeyPatch) -> None:
     (recipe,) = [block for block in CODE_BLOCKS if "async def embed_folder" in block]
     namespace: dict[str, object] = {"__name__": "readme_recipe"}
-    exec(compile(recipe, str(README), "exec"), namespace)
+    exec(compile(recipe, "docs/sdk.md", "exec"), namespace)
     monkeypatch.setenv("MEMORIES_API_KEY", memories_mock.api_key)
     monkeypatch.setenv("MEMORIES_BASE_URL", memories_mock.base_url)
     embed_folder = namespace["embed_folder"]

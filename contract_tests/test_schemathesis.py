@@ -14,10 +14,10 @@ import hypothesis
 import pytest
 import schemathesis
 
-from contract_tests import schemathesis_hooks  # noqa: F401  (registers image strategies, checks, filters)
 from contract_tests.mock_settings import seeded_settings
-from contract_tests.profiles import contract_config
-from contract_tests.spec import MULTIPART, SPEC_PATH
+from memories_contract import schemathesis_hooks  # noqa: F401  (registers image strategies, checks, filters)
+from memories_contract.profiles import contract_config
+from memories_spec import MULTIPART, SPEC_PATH
 from mock_server import DOCUMENTED_TEST_KEY, create_app
 
 # Built at import, not through schemathesis.pytest.from_fixture: its lazy schema reads

@@ -10,11 +10,11 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 from starlette.routing import Route
 
-from contract_tests.spec import SPEC_PATH, Example, iter_examples, load_spec, response_schema_pointer, validator
+from memories_spec import SPEC_PATH, Example, iter_examples, load_spec, response_schema_pointer, validator
 from mock_server import API_PREFIX, Settings, create_app
 
 PROVIDER_RESPONSES = Path(__file__).with_name("provider_responses.yaml")
-EXAMPLES = list(iter_examples())
+EXAMPLES = list(iter_examples(load_spec()))
 
 
 def test_spec_is_valid_openapi_31() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from contract_tests.images import encode, scene
+from memories_contract.images import encode, scene
 from mock_server import Settings
 
 PNG = encode(scene(1))

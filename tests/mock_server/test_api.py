@@ -8,7 +8,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from contract_tests.images import encode, scene
+from memories_contract.images import encode, scene
 from mock_server import DOCUMENTED_TEST_KEY, Settings
 from tests.mock_server.helpers import PNG, ApiFactory, assert_error, embed_file, embedding, upload, upload_id
 

@@ -7,15 +7,13 @@ import httpx
 import pytest
 from starlette.types import ASGIApp, Message
 
-from contract_tests.spec import response_schema_pointer, validator
+from memories_spec import load_spec, operations, response_schema_pointer, validator
 from mock_server import API_PREFIX, DOCUMENTED_TEST_KEY, Settings, create_app, run_mock
-from mock_server.contract import load_operations
-from mock_server.settings import DEFAULT_SPEC_PATH
 from tests.mock_server.helpers import PNG, ApiFactory, assert_error, embed_file
 
 pytestmark = pytest.mark.anyio
 
-OPERATIONS = load_operations(DEFAULT_SPEC_PATH)
+OPERATIONS = operations(load_spec())
 DOCUMENTED = [
     (operation.operation_id, operation.path, status)
     for operation in OPERATIONS.values()

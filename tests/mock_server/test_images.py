@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from contract_tests.images import encode, scene
+from memories_contract.images import encode, scene
 from mock_server.envelope import ApiError
 from mock_server.images import ACCEPTED_FORMATS, FEATURE_LENGTH, MEDIA_TYPES, decode, sniff_audio_video
 

@@ -4,7 +4,6 @@ import io
 
 import pytest
 
-from contract_tests.images import encode, scene
 from memories_client import AuthenticatedClient
 from memories_client.api.assets import upload_asset
 from memories_client.api.embeddings import embed_image
@@ -17,6 +16,7 @@ from memories_client.models import (
     UploadResponse,
 )
 from memories_client.types import File
+from memories_contract.images import encode, scene
 from mock_server import RunningMock
 
 

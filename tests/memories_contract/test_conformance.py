@@ -14,7 +14,7 @@ from mock_server import DOCUMENTED_TEST_KEY, Settings, run_mock
 from mock_server.assets import AssetStore
 from mock_server.testing import mock_process
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager

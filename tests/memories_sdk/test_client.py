@@ -21,7 +21,7 @@ from memories_sdk import (
     create_client,
 )
 from mock_server import RunningMock
-from tests.sdk.conftest import Scripted, ScriptedServer
+from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
 SECRET = "sk-mavi-very_secret_key"
 

@@ -1,4 +1,4 @@
-"""`python -m mock_server`: serve the mock on 127.0.0.1:4010 (options override MEMORIES_MOCK_* variables)."""
+"""`memories-mock` (or `python -m mock_server`): serve the mock on 127.0.0.1:4010; options override MEMORIES_MOCK_*."""
 
 import argparse
 import dataclasses
@@ -13,9 +13,9 @@ from mock_server.app import ANNOUNCEMENT, create_app
 from mock_server.settings import Settings
 
 
-def parse_settings(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
+def parse_settings(argv: list[str], prog: str = "memories-mock") -> tuple[argparse.Namespace, Settings]:
     """The command line, and the settings it gives on top of the environment."""
-    parser = argparse.ArgumentParser(prog="python -m mock_server", description=__doc__)
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
         "--port", type=int, default=4010, help="0: any free port; the URL printed on stdout names it (default: 4010)"
@@ -59,8 +59,9 @@ def parse_settings(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
     return args, settings
 
 
-def main(argv: list[str] | None = None) -> int:
-    args, settings = parse_settings(sys.argv[1:] if argv is None else argv)
+def main(argv: list[str] | None = None, prog: str = "memories-mock") -> int:
+    """Serve the mock until interrupted; 1 if it cannot listen, 2 (argparse) for a bad option."""
+    args, settings = parse_settings(sys.argv[1:] if argv is None else argv, prog)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     try:
@@ -79,7 +80,3 @@ def main(argv: list[str] | None = None) -> int:
         server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, log_level=args.log_level))
         server.run(sockets=[listener])
     return 0 if server.started else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

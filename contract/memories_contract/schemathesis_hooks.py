@@ -22,8 +22,8 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.transport.serialization import Binary
 
-from contract_tests.images import encode, pillow_format
-from contract_tests.spec import MULTIPART, accepted_image_types, multipart_body_is_valid
+from memories_contract.images import encode, pillow_format
+from memories_spec import MULTIPART, accepted_image_types, multipart_body_is_valid
 
 # The images embedImage accepts, by media type, with the Pillow format that writes each.
 IMAGE_FORMATS = {media_type: pillow_format(media_type) for media_type in accepted_image_types()}

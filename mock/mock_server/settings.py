@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from memories_spec import SPEC_PATH
+
 # The key the provider's documentation uses in its examples; accepted unless other keys are configured.
 DOCUMENTED_TEST_KEY = "sk-mai-this_a_test_string_please_use_your_generated_key_during_testing"
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parent / "openapi.yaml"
 
 ENV_PREFIX = "MEMORIES_MOCK_"
 
@@ -37,7 +38,7 @@ class Settings:
     environment and the command line say with 0."""
     rate_window: float = 1.0
     access_log: bool = True
-    spec_path: Path = field(default=DEFAULT_SPEC_PATH)
+    spec_path: Path = SPEC_PATH
 
     def __post_init__(self) -> None:
         if not self.api_keys:

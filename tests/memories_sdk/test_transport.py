@@ -1,6 +1,7 @@
 """Retries and typed errors through real servers: the mock's fault injection and `Prefer`, and scripted answers."""
 
 import asyncio
+import io
 import json
 import socket
 import threading
@@ -9,11 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.images import encode, file_request, scene
-from contract_tests.spec import documented_error_statuses, load_spec
 from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
-from memories_client.models import ErrorEnvelope, ImageEmbeddingAssetRequest, ImageEmbeddingResponse
+from memories_client.models import (
+    EmbeddingModel,
+    ErrorEnvelope,
+    ImageEmbeddingAssetRequest,
+    ImageEmbeddingFileRequest,
+    ImageEmbeddingResponse,
+)
+from memories_client.types import File
+from memories_contract.images import encode, scene
 from memories_sdk import (
     APIConnectionError,
     APIStatusError,
@@ -34,8 +41,15 @@ from memories_sdk import (
 )
 from memories_sdk.contract import OPERATIONS
 from memories_sdk.errors import DOCUMENTED_ERROR_STATUSES
+from memories_spec import documented_error_statuses, load_spec
 from mock_server import RunningMock, Settings, run_mock
-from tests.sdk.conftest import Scripted, ScriptedServer
+from tests.memories_sdk.conftest import Scripted, ScriptedServer
+
+
+def file_request(data: bytes, model: EmbeddingModel = "mobileclip") -> ImageEmbeddingFileRequest:
+    """The file method's request for `data`, with no file name or media type to lean on."""
+    return ImageEmbeddingFileRequest(file=File(payload=io.BytesIO(data), file_name="image"), model=model)
+
 
 PNG = encode(scene(1))
 ASSET_BODY = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")

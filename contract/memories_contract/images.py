@@ -5,9 +5,6 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw
 
-from memories_client.models import EmbeddingModel, ImageEmbeddingFileRequest
-from memories_client.types import File
-
 
 def scene(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
     """A picture of random coloured ellipses on a random background: different for each seed."""
@@ -44,10 +41,3 @@ def encode(image: Image.Image, image_format: str = "PNG", **options: object) -> 
     buffer = io.BytesIO()
     image.save(buffer, image_format, **options)
     return buffer.getvalue()
-
-
-def file_request(data: bytes, model: EmbeddingModel = "mobileclip") -> ImageEmbeddingFileRequest:
-    """The file method's request for `data`, with no file name or media type to lean on."""
-    return ImageEmbeddingFileRequest(
-        file=File(payload=io.BytesIO(data), file_name="image", mime_type=None), model=model
-    )

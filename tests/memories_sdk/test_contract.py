@@ -23,7 +23,7 @@ from memories_sdk import (
     create_client,
 )
 from memories_sdk.contract import CheckedResponse
-from tests.sdk.conftest import Scripted, ScriptedServer
+from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
 ASSET_BODY = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
 HTML = b"<html><body><h1>502 Bad Gateway</h1></body></html>"

@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from memories_spec import Operation, load_spec, operations
 from mock_server import bodies
 from mock_server.assets import Asset, AssetStore
 from mock_server.cache import LruCache
-from mock_server.contract import Operation, load_operations
 from mock_server.controls import FaultInjector, RateLimiter, preferred_status
 from mock_server.embeddings import MODEL_DIMENSIONS, Embedder
 from mock_server.envelope import JSON, ApiError, success_body
@@ -31,7 +31,7 @@ class MockApi:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.operations = load_operations(settings.spec_path)
+        self.operations = operations(load_spec(settings.spec_path))
         self.store = AssetStore(settings.data_dir)
         self._embedder = Embedder()
         self._images: LruCache[str, DecodedImage] = LruCache(1024)
@@ -105,7 +105,8 @@ class MockApi:
         if documented is None:
             statuses = ", ".join(str(code) for code in sorted(operation.responses))
             raise ApiError(400, f"Prefer: code must name a documented status of {operation.operation_id}: {statuses}")
-        return Response(documented.body, status, documented.headers, media_type=JSON)
+        body = json.dumps(documented.body, separators=(",", ":")).encode()
+        return Response(body, status, documented.headers, media_type=JSON)
 
     def _image_asset(self, api_key: str, asset_id: str) -> Asset:
         asset = self.store.get(api_key, asset_id)

@@ -9,7 +9,7 @@ from memories_client.api.assets import upload_asset
 from memories_client.models import UploadRequest, UploadResponse
 from memories_client.types import File
 from memories_sdk import RetryPolicy, create_client, open_image
-from tests.sdk.conftest import Scripted, ScriptedServer
+from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
 UPLOADED = json.dumps({"code": 200, "msg": "success", "data": {"asset_id": "re_77"}}).encode()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_server.__main__ import parse_settings
+from mock_server.cli import parse_settings
 from mock_server.settings import DOCUMENTED_TEST_KEY
 from mock_server.testing import mock_process
 from tests.mock_server.helpers import PNG
