@@ -9,7 +9,7 @@ FOUND_PYTHON := $(shell .ci/find-python '$(PYTHON)' 2>&1)
 PYTHON_VERSION := $(if $(filter error:,$(firstword $(FOUND_PYTHON))),,$(firstword $(FOUND_PYTHON)))
 PYTHON_EXE := $(wordlist 2,$(words $(FOUND_PYTHON)),$(FOUND_PYTHON))
 # Expanded first by every recipe that needs Python: stops make with that one line.
-NEED_PYTHON = $(if $(PYTHON_VERSION),,$(error $(patsubst error:%,%,$(FOUND_PYTHON))))
+NEED_PYTHON = $(if $(PYTHON_VERSION),,$(error $(strip $(patsubst error:%,%,$(FOUND_PYTHON)))))
 
 UV_DIR := .uv
 UV := $(UV_DIR)/bin/uv
@@ -42,7 +42,7 @@ $(SYNCED): $(UV) uv.lock $(PROJECTS)
 	@touch $@
 
 .PHONY: venv
-venv: $(SYNCED) ## Build .venv from uv.lock
+venv: $(SYNCED) ## Build .venv-<version> (PYTHON, default python3) from uv.lock
 
 .PHONY: lock
 lock: $(UV) ## Re-resolve uv.lock after changing dependencies in pyproject.toml
