@@ -45,10 +45,11 @@ def plan_requests(files: Sequence[FileInput]) -> Plan:
     sendable: dict[int, FileInput] = {}
     for index, file in enumerate(files):
         try:
-            by_size.setdefault(_size(file), []).append(index)
-            sendable[index] = file
+            size, sendable[index] = _sized(file)
         except FileReadError as error:
             plan.unreadable.append((index, error))
+        else:
+            by_size.setdefault(size, []).append(index)
     groups: dict[object, tuple[FileInput, list[int]]] = {}
     for size, indexes in by_size.items():
         for index in indexes:
@@ -65,18 +66,20 @@ def plan_requests(files: Sequence[FileInput]) -> Plan:
     return plan
 
 
-def _size(file: FileInput) -> int:
-    if isinstance(file, bytes):
-        return len(file)
+def _sized(file: FileInput) -> tuple[int, FileInput]:
+    """The size of `file`'s content, and `file` as it can be sent more than once (a pipe's content read)."""
     try:
+        if isinstance(file, bytes):
+            return len(file), file
         if isinstance(file, str | os.PathLike):
-            return os.stat(file).st_size
+            return os.stat(file).st_size, file
         if not file.seekable():
-            return -1  # unknown: hashed with the others of unknown size
+            content = file.read()
+            return len(content), content
         start = file.tell()
         end = file.seek(0, os.SEEK_END)
         file.seek(start)
-        return end - start
+        return end - start, file
     except OSError as error:
         raise FileReadError(describe(file), error) from error
 
