@@ -118,7 +118,11 @@ def test_odd_answers_raise_typed_errors(
 def test_a_path_is_read_again_from_disk_on_each_retry(scripted: ScriptedServer, image: Path) -> None:
     scripted.script = [Scripted(503), Scripted(200, EMBEDDED)]
     replacement = bytes(reversed(PNG))  # the same size: the Content-Length of the first attempt still holds
-    policy = RetryPolicy(random=lambda: 0.0, sleep=lambda seconds: image.write_bytes(replacement))
+
+    def rewrite_while_waiting(seconds: float) -> None:
+        image.write_bytes(replacement)
+
+    policy = RetryPolicy(random=lambda: 0.0, sleep=rewrite_while_waiting)
     with Memories("k", base_url=scripted.base_url, retry=policy) as client:
         client.embeddings.image(file=image, model="mobileclip")
     first, second = scripted.bodies

@@ -34,10 +34,10 @@ def dead_proxy() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def proxied(scripted: ScriptedServer, **client_options: str) -> bool:
+def proxied(scripted: ScriptedServer, proxy: str | None = None) -> bool:
     """Whether a call to BASE_URL went through the scripted server, acting as the proxy; False if it failed."""
     scripted.script = [Scripted(200, b'{"code": 200, "msg": "ok", "data": {"embedding": [1]}}')]
-    with create_client(KEY, base_url=BASE_URL, retry=RetryPolicy(max_retries=0), **client_options) as client:
+    with create_client(KEY, base_url=BASE_URL, retry=RetryPolicy(max_retries=0), proxy=proxy) as client:
         try:
             embed_image.sync(client=client, body=BODY)
         except APIConnectionError:
