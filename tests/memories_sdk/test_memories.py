@@ -1,11 +1,12 @@
 """Memories and AsyncMemories against real servers: each kind of file, both methods, raw answers, errors, options."""
 
+import inspect
 import io
 import json
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, get_type_hints
 
 import pytest
 
@@ -24,7 +25,9 @@ from memories_sdk import (
     RetryPolicy,
     ServiceUnavailableError,
     UnexpectedStatusError,
+    create_client,
 )
+from memories_sdk.memories import ClientOptions
 from mock_server import RunningMock
 from tests.memories_sdk.conftest import Pipe, Scripted, ScriptedServer, counting_mock
 
@@ -206,3 +209,36 @@ async def test_the_async_client_does_the_same(
     async with AsyncMemories("k", base_url=scripted.base_url) as strict:
         with pytest.raises(ServiceUnavailableError):
             await strict.with_options(max_retries=0).embeddings.image(file=PNG, model="mobileclip")
+
+
+def test_the_clients_take_every_keyword_of_create_client_with_its_type() -> None:
+    # Memories passes ClientOptions on to create_client whole: a keyword create_client gains must be added there.
+    passed_on = get_type_hints(create_client)
+    for handled_here in ("api_key", "raise_status_errors", "return"):
+        del passed_on[handled_here]
+    assert get_type_hints(ClientOptions) == passed_on
+    assert list(inspect.signature(Memories).parameters) == ["api_key", "options"]
+
+
+def test_a_proxy_argument_is_passed_on(scripted: ScriptedServer) -> None:
+    scripted.script = [Scripted(200, EMBEDDED)]
+    proxy = scripted.base_url.removesuffix("/serve/api/v2")
+    with Memories("k", base_url="http://api.invalid/serve/api/v2", proxy=proxy) as client:
+        assert client.embeddings.image(asset_id="re_1", model="mobileclip").data.embedding == [0.6, 0.8]
+    assert len(scripted.bodies) == 1
+
+
+class FailingFile(io.BytesIO):
+    """A file whose reads fail once the request is being sent, as a disk or network share may."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() == 0 and size != 16:  # the SDK's own peek at the format reads 16 bytes
+            raise OSError(5, "Input/output error")
+        return super().read(size)
+
+
+def test_a_file_that_fails_while_it_is_sent_is_a_file_read_error(scripted: ScriptedServer) -> None:
+    scripted.script = [Scripted(200, EMBEDDED)]
+    with Memories("k", base_url=scripted.base_url, retry=RetryPolicy(max_retries=0)) as client:
+        with pytest.raises(FileReadError, match="Input/output error"):
+            client.embeddings.image(file=FailingFile(PNG), model="mobileclip")
