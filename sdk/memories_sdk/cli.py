@@ -121,12 +121,15 @@ def embed(
     run = Run(todo, model, output, skipped=len(images) - len(todo))
     interrupted = False
     try:
-        asyncio.run(run.send(client, concurrency))
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        run.progress.close()
-        output.close()
+        try:
+            asyncio.run(run.send(client, concurrency))
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            run.progress.close()
+            output.close()
+    except OutputError as error:  # the output could not be written: what it already holds is whole
+        raise UsageError(str(error)) from None
     print(run.summary(output_path, interrupted), file=sys.stderr)
     if interrupted:
         return INTERRUPTED

@@ -54,7 +54,7 @@ def open_image(path: str | os.PathLike[str]) -> Iterator[File]:
     """
     image = Path(path)
     with image.open("rb") as handle:
-        yield File(payload=handle, file_name=image.name, mime_type=media_type(image.name))
+        yield File(payload=handle, file_name=_sendable(image.name), mime_type=media_type(image.name))
 
 
 @contextmanager
@@ -103,13 +103,18 @@ def content_digest(file: FileInput) -> tuple[str, FileInput]:
 
 def _named(payload: BinaryIO, head: bytes, name: object = None) -> File:
     if isinstance(name, str) and Path(name).name:
-        file_name = Path(name).name
+        file_name = _sendable(Path(name).name)
     else:  # bytes, or a stream without a name: named after its format, so that the server sees a usual upload
         suffix = next((suffix for prefix, suffix in _SIGNATURES if head.startswith(prefix)), None)
         if suffix is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
             suffix = ".webp"
         file_name = f"image{suffix or ''}"
     return File(payload=payload, file_name=file_name, mime_type=media_type(file_name))
+
+
+def _sendable(name: str) -> str:
+    """`name` as UTF-8 can carry it: a byte no encoding decodes (a surrogate escape) becomes U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def describe(file: FileInput) -> str:

@@ -57,8 +57,13 @@ class JsonlOutput:
         else:
             record["embedding"] = result.data.embedding
             self.embedded.add(path)
-        self._file.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
-        self._file.flush()
+        # ASCII: a file name that is no UTF-8 (a surrogate escape) is written as \udcXX, and read back the same.
+        line = json.dumps(record, separators=(",", ":")).encode() + b"\n"
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except OSError as error:  # a full disk, say: the lines before this one stay whole
+            raise OutputError(f"cannot write {self.path}: {error.strerror or error}") from error
 
     def close(self) -> None:
         self._file.close()
@@ -136,10 +141,13 @@ class NpyOutput:
         self.embedded.add(path)
 
     def close(self) -> None:
-        npy.write(self.path, self.values, self.width)
         partial = self.paths_file.with_name(self.paths_file.name + ".partial")
-        partial.write_text(json.dumps({"model": self.model, "paths": self.paths}, ensure_ascii=False), "utf-8")
-        partial.replace(self.paths_file)
+        try:
+            npy.write(self.path, self.values, self.width)
+            partial.write_text(json.dumps({"model": self.model, "paths": self.paths}), "utf-8")
+            partial.replace(self.paths_file)
+        except OSError as error:
+            raise OutputError(f"cannot write {self.path}: {error.strerror or error}") from error
 
     def _resume(self) -> None:
         if not (self.path.exists() and self.paths_file.exists()):

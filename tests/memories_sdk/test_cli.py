@@ -126,6 +126,20 @@ def test_npy_writes_a_float32_array_and_its_paths_and_resumes(
     assert np.array_equal(np.load(output)[:4], vectors)  # what was there is kept
 
 
+def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
+    mock: CountingMock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    image = folder / os.fsdecode(b"\xff-photo.png")  # a byte no encoding decodes: a surrogate escape in Python
+    image.write_bytes(encode(scene(5, (32, 24))))
+    output = tmp_path / "vectors.jsonl"
+    command = ("embed", folder, "--model", "mobileclip", "--output", output)
+    assert run(capsys, *command)[0] == 0
+    assert [line["path"] for line in lines(output)] == [str(image)]
+    assert run(capsys, *command)[1][-1] == f"memories: 0 embedded, 0 failed, 1 already in {output}"
+
+
 @pytest.mark.parametrize(
     ("arguments", "reason"),
     [
