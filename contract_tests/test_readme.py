@@ -1,12 +1,12 @@
 """The Python examples of the README and docs/ type-check under `mypy --strict`, and misuse of the client does not."""
 
-import asyncio
 import re
 from pathlib import Path
 
 import pytest
 from mypy import api as mypy_api
 
+from memories_sdk import Memories
 from mock_server import RunningMock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,13 +72,35 @@ def test_misuse_of_the_client_fails_type_checking(original: str, broken: str, er
 
 
 def test_the_bulk_recipe_embeds_the_samples(memories_mock: RunningMock, monkeypatch: pytest.MonkeyPatch) -> None:
-    (recipe,) = [block for block in CODE_BLOCKS if "async def embed_folder" in block]
+    (recipe,) = [block for block in CODE_BLOCKS if "def embed_folder" in block]
     namespace: dict[str, object] = {"__name__": "readme_recipe"}
     exec(compile(recipe, "docs/sdk.md", "exec"), namespace)
     monkeypatch.setenv("MEMORIES_API_KEY", memories_mock.api_key)
     monkeypatch.setenv("MEMORIES_BASE_URL", memories_mock.base_url)
     embed_folder = namespace["embed_folder"]
     assert callable(embed_folder)
-    vectors = asyncio.run(embed_folder(SAMPLES, 2))
+    vectors = embed_folder(SAMPLES, 2)
     assert set(vectors) == {path.name for path in SAMPLES.iterdir() if path.suffix != ".py"}
     assert {len(vector) for vector in vectors.values()} == {1408}
+
+
+def test_the_readme_begins_with_three_lines_that_embed_a_photo(
+    memories_mock: RunningMock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first = code_blocks(ROOT / "README.md")[0]
+    assert [line for line in first.splitlines() if line.strip()] == [
+        "from memories_sdk import Memories",
+        "client = Memories()  # MEMORIES_API_KEY, MEMORIES_BASE_URL (default: production)",
+        'vector = client.embeddings.image(file="photo.jpg", model="mobileclip").data.embedding',
+    ]
+    (tmp_path / "photo.jpg").write_bytes((SAMPLES / "sunset-small.jpg").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MEMORIES_API_KEY", memories_mock.api_key)
+    monkeypatch.setenv("MEMORIES_BASE_URL", memories_mock.base_url)
+    namespace: dict[str, object] = {}
+    exec(compile(first, "README.md", "exec"), namespace)
+    client, vector = namespace["client"], namespace["vector"]
+    assert isinstance(client, Memories)
+    client.close()  # the example leaves that to the end of the program
+    assert isinstance(vector, list)
+    assert len(vector) == 512

@@ -1,48 +1,19 @@
-"""`make demo` (`python -m examples.demo`): start the mock, embed the sample images through the generated
-client by both input methods (upload then asset id, and the file itself), print the vector lengths and a
-cosine-similarity table, and stop the mock.
+"""`make demo` (`python -m examples.demo`): start the mock, embed the sample images with `Memories` by both input
+methods (upload then asset id, and the file itself), print the vector lengths and a cosine-similarity table, and
+stop the mock.
 """
 
 import math
-import mimetypes
 import sys
 from pathlib import Path
 
-from memories_client import AuthenticatedClient
-from memories_client.api.assets import upload_asset
-from memories_client.api.embeddings import embed_image
-from memories_client.models import (
-    EmbeddingModel,
-    ImageEmbeddingAssetRequest,
-    ImageEmbeddingFileRequest,
-    ImageEmbeddingResponse,
-    UploadRequest,
-    UploadResponse,
-)
-from memories_client.types import File
+from memories_client.models import EmbeddingModel
+from memories_sdk import Memories, MemoriesError
+from memories_sdk.files import IMAGE_TYPES
 from mock_server import Settings, run_mock
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 MODELS: tuple[EmbeddingModel, ...] = ("multimodalembedding@001", "mobileclip")
-
-
-class DemoError(Exception):
-    """The API refused a request the demo expected to succeed."""
-
-
-def upload(client: AuthenticatedClient, image: Path) -> str:
-    with image.open("rb") as handle:
-        result = upload_asset.sync(client=client, body=UploadRequest(file=File(payload=handle, file_name=image.name)))
-    if not isinstance(result, UploadResponse):
-        raise DemoError(f"upload of {image.name} failed: {result}")
-    return result.data.asset_id
-
-
-def embed(client: AuthenticatedClient, body: ImageEmbeddingAssetRequest | ImageEmbeddingFileRequest) -> list[float]:
-    result = embed_image.sync(client=client, body=body)
-    if not isinstance(result, ImageEmbeddingResponse):
-        raise DemoError(f"embedding failed: {result}")
-    return result.data.embedding
 
 
 def cosine(first: list[float], second: list[float]) -> float:
@@ -52,24 +23,17 @@ def cosine(first: list[float], second: list[float]) -> float:
 
 
 def main() -> int:
-    images = sorted(
-        path
-        for path in SAMPLES.iterdir()
-        if mimetypes.guess_type(path.name)[0]
-        in {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/tiff"}
-    )
+    images = sorted(path for path in SAMPLES.iterdir() if path.suffix.lower() in IMAGE_TYPES)
     vectors: dict[str, list[float]] = {}
-    with run_mock(Settings(access_log=False)) as mock, mock.client() as client:
+    with run_mock(Settings(access_log=False)) as mock, Memories(mock.api_key, base_url=mock.base_url) as client:
         print(f"Mock serving at {mock.base_url}\n")
         print(f"{'image':<20} {'asset id':<23} " + " ".join(f"{model:>24}" for model in MODELS) + "  methods agree")
         for image in images:
-            asset_id = upload(client, image)
+            asset_id = client.assets.upload(file=image).data.asset_id
             lengths, agree = [], True
             for model in MODELS:
-                by_asset = embed(client, ImageEmbeddingAssetRequest(asset_id=asset_id, model=model))
-                with image.open("rb") as handle:
-                    file = File(payload=handle, file_name=image.name, mime_type=mimetypes.guess_type(image.name)[0])
-                    by_file = embed(client, ImageEmbeddingFileRequest(file=file, model=model))
+                by_asset = client.embeddings.image(asset_id=asset_id, model=model).data.embedding
+                by_file = client.embeddings.image(file=image, model=model).data.embedding
                 agree = agree and by_asset == by_file
                 lengths.append(len(by_asset))
                 if model == MODELS[0]:
@@ -87,6 +51,6 @@ def main() -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except DemoError as error:
+    except MemoriesError as error:
         print(f"demo failed: {error}", file=sys.stderr)
         sys.exit(1)

@@ -256,6 +256,30 @@ def test_the_installed_mock_answers_the_providers_curl_request(installed_mock: s
     assert len(body["data"]["embedding"]) == 1408
 
 
+def test_the_installed_memories_command_embeds_against_the_installed_mock(
+    make_venv: MakeVenv, installed_mock: str, tmp_path: Path
+) -> None:
+    venv = make_venv("sdk", "memories-sdk", "memories-client")
+    overview = venv.run("memories", "--help")
+    assert overview.returncode == 0, overview.stderr
+    assert "embed" in overview.stdout
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    output = tmp_path / "vectors.jsonl"
+    env = {**clean_environment(), "MEMORIES_API_KEY": DOCUMENTED_TEST_KEY, "MEMORIES_BASE_URL": installed_mock}
+    result = venv.run("memories", "embed", str(photos), "--model", "mobileclip", "--output", str(output), env=env)
+    assert result.returncode == 0, result.stderr
+    (line,) = output.read_text().splitlines()
+    assert json.loads(line)["path"] == str(photos / SAMPLE.name)
+    assert len(json.loads(line)["embedding"]) == 512
+    unconfigured = venv.run("memories", "embed", str(photos), "--model", "mobileclip", "--output", str(output))
+    assert unconfigured.returncode == 2
+    assert unconfigured.stderr.splitlines() == [
+        "memories embed: error: no API key: pass api_key= or set MEMORIES_API_KEY"
+    ]
+
+
 def test_the_installed_conformance_tool_passes_the_installed_mock(
     contract_venv: Venv, installed_mock: str, tmp_path: Path
 ) -> None:

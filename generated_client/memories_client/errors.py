@@ -13,4 +13,14 @@ class UnexpectedStatus(Exception):
         )
 
 
-__all__ = ["UnexpectedStatus"]
+class MalformedResponse(Exception):
+    """Raised by api functions when a documented status comes with a body that does not parse into its model"""
+
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code = status_code
+        self.content = content
+
+        super().__init__(f"The body of the HTTP {status_code} response does not match its documented schema")
+
+
+__all__ = ["MalformedResponse", "UnexpectedStatus"]

@@ -1,12 +1,15 @@
-"""The production layer over the generated `memories_client`: retries, typed errors, strict parsing.
+"""The memories.ai image-embedding API for Python: one client object, success models returned, typed errors.
 
-from memories_sdk import create_client
-from memories_client.api.embeddings import embed_image
+from memories_sdk import Memories
 
-client = create_client()  # MEMORIES_API_KEY, MEMORIES_BASE_URL
-result = embed_image.sync(client=client, body=...)
+client = Memories()  # MEMORIES_API_KEY, MEMORIES_BASE_URL
+vector = client.embeddings.image(file="photo.jpg", model="mobileclip").data.embedding
+
+`create_client` is the lower level: the generated client, with the same retries, typed errors and strict parsing,
+for the generated operation functions.
 """
 
+from memories_sdk.bulk import Progress
 from memories_sdk.client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, create_client
 from memories_sdk.errors import (
     APIConnectionError,
@@ -16,6 +19,7 @@ from memories_sdk.errors import (
     BadRequestError,
     ConfigurationError,
     ConflictError,
+    FileReadError,
     InsufficientCreditsError,
     InternalServerError,
     MalformedResponseError,
@@ -28,6 +32,8 @@ from memories_sdk.errors import (
     UnsupportedMediaTypeError,
 )
 from memories_sdk.files import open_image
+from memories_sdk.memories import AsyncMemories, Memories
+from memories_sdk.raw import RawResponse
 from memories_sdk.retries import RetryPolicy
 from memories_sdk.transport import MemoriesTransport
 
@@ -37,18 +43,23 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncMemories",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "FileReadError",
     "InsufficientCreditsError",
     "InternalServerError",
     "MalformedResponseError",
+    "Memories",
     "MemoriesError",
     "MemoriesTransport",
     "PayloadTooLargeError",
     "PermissionDeniedError",
+    "Progress",
     "RateLimitError",
+    "RawResponse",
     "RetryPolicy",
     "ServiceUnavailableError",
     "UnexpectedStatusError",

@@ -3,10 +3,10 @@
 import os
 import re
 import ssl
-import urllib.request
 from collections.abc import Mapping
 
 import httpx
+from httpx._utils import URLPattern, get_environment_proxies
 
 from memories_client import AuthenticatedClient
 from memories_sdk.errors import ConfigurationError
@@ -34,11 +34,11 @@ def create_client(
 ) -> AuthenticatedClient:
     """A generated client for sync and async calls, with retries (`RetryPolicy()`: 2) and typed errors.
 
-    The key and base URL default to MEMORIES_API_KEY and MEMORIES_BASE_URL in `environ` (else production); the
-    proxy to the usual HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY there. For a private CA, pass
-    `verify_ssl=ssl.create_default_context(cafile=...)`. With `raise_status_errors=False`, documented error
-    statuses return the generated `ErrorEnvelope` instead of raising; undocumented statuses and malformed answers
-    raise in both modes.
+    The key and base URL default to MEMORIES_API_KEY and MEMORIES_BASE_URL in `environ` (else production). The
+    proxy defaults to the one httpx takes from the process environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
+    NO_PROXY), by httpx's own rules. For a private CA, pass `verify_ssl=ssl.create_default_context(cafile=...)`.
+    With `raise_status_errors=False`, documented error statuses return the generated `ErrorEnvelope` instead of
+    raising; undocumented statuses and malformed answers raise in both modes.
     """
     key = (api_key if api_key is not None else environ.get("MEMORIES_API_KEY", "")).strip()
     if not key:
@@ -46,16 +46,20 @@ def create_client(
     if not _HEADER_SAFE.fullmatch(key):
         # Never quote the key: it is a secret even when it is malformed.
         raise ConfigurationError("the API key must be printable ASCII, without spaces or line breaks inside")
-    url = httpx.URL(base_url or environ.get("MEMORIES_BASE_URL", "").strip() or DEFAULT_BASE_URL)
+    given_url = base_url or environ.get("MEMORIES_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    try:
+        url = httpx.URL(given_url)
+    except httpx.InvalidURL:
+        url = httpx.URL()
     if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"the base URL must be an http:// or https:// URL, not {str(url)!r}")
-    transport = MemoriesTransport(
-        retry=retry,
-        raise_status_errors=raise_status_errors,
-        verify=verify_ssl,
-        limits=limits,
-        proxy=proxy if proxy is not None else environment_proxy(url, environ),
-    )
+        raise ConfigurationError(f"the base URL must be an http:// or https:// URL, not {given_url!r}")
+    chosen_proxy = _checked_proxy(proxy, "proxy=") if proxy is not None else environment_proxy(url)
+    try:
+        transport = MemoriesTransport(
+            retry=retry, raise_status_errors=raise_status_errors, verify=verify_ssl, limits=limits, proxy=chosen_proxy
+        )
+    except ImportError as error:  # a socks5:// proxy without socksio installed: httpx's message says so
+        raise ConfigurationError(str(error)) from None
     return AuthenticatedClient(
         base_url=str(url),
         token=key,
@@ -66,35 +70,28 @@ def create_client(
     )
 
 
-def environment_proxy(url: httpx.URL, environ: Mapping[str, str]) -> str | None:
-    """The proxy `environ` names for `url` (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), if any.
+def environment_proxy(url: httpx.URL) -> str | None:
+    """The proxy httpx takes from the environment for `url`, if any (a value without a scheme gets http://).
 
-    httpx reads these variables only when it builds its own transport, and only from os.environ; urllib's
-    lookup reads only os.environ too, so its rules are repeated here for the mapping given.
+    httpx reads HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY only for a client without a transport of its own,
+    and the SDK's is its own: its two helpers are asked here, so that the rules stay httpx's (urllib's reading of
+    the variables, curl's of NO_PROXY). httpx is pinned below 0.29; tests/memories_sdk/test_proxies.py fails if
+    they change.
     """
-    proxies = _proxies(environ)
-    proxy = proxies.get(url.scheme) or proxies.get("all")
-    # proxy_bypass_environment: in urllib.request since Python 2, yet missing from typeshed.
-    if proxy is None or urllib.request.proxy_bypass_environment(url.host, proxies):  # type: ignore[attr-defined]
-        return None
+    mounts = {URLPattern(key): value for key, value in get_environment_proxies().items()}
+    # httpx's own order: the most specific pattern first (a NO_PROXY host before a scheme's proxy).
+    for pattern in sorted(mounts):
+        if pattern.matches(url):
+            proxy = mounts[pattern]
+            variable = f"{(pattern.scheme or 'all').upper()}_PROXY"
+            return None if proxy is None else _checked_proxy(proxy, f"{variable} in the environment")
+    return None
+
+
+def _checked_proxy(proxy: str, source: str) -> str:
+    try:
+        httpx.Proxy(proxy)
+    except (ValueError, httpx.InvalidURL):
+        # httpx's message quotes the URL, and a proxy URL may carry a password: neither it nor its cause is shown.
+        raise ConfigurationError(f"{source} must be an http://, https://, socks5:// or socks5h:// URL") from None
     return proxy
-
-
-def _proxies(environ: Mapping[str, str]) -> dict[str, str]:
-    """Scheme (or "all", or "no") to value, as urllib.request.getproxies_environment reads them."""
-    proxies: dict[str, str] = {}
-    for name, value in environ.items():
-        if value and name.lower().endswith("_proxy"):
-            proxies[name.lower().removesuffix("_proxy")] = value
-    if "REQUEST_METHOD" in environ:
-        # Under CGI, HTTP_PROXY may come from the client's "Proxy:" header (CVE-2016-1000110); http_proxy cannot.
-        proxies.pop("http", None)
-    # A lower-case variable wins over its upper-case twin, and an empty one unsets it.
-    for name, value in environ.items():
-        if name.endswith("_proxy"):
-            scheme = name.lower().removesuffix("_proxy")
-            if value:
-                proxies[scheme] = value
-            else:
-                proxies.pop(scheme, None)
-    return proxies

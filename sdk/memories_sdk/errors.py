@@ -1,7 +1,8 @@
 """Every error the SDK raises derives from `MemoriesError`:
 
     MemoriesError
-    ├── ConfigurationError              no API key given, none in MEMORIES_API_KEY
+    ├── ConfigurationError              no API key given, none in MEMORIES_API_KEY; a malformed base URL or proxy
+    ├── FileReadError                   the image to send cannot be read (missing, a folder, not permitted)
     ├── APIConnectionError              no answer, after the retries (the cause is the httpx error)
     │   └── APITimeoutError
     ├── MalformedResponseError          an answer that breaks the contract: not JSON, fields missing or mistyped
@@ -34,6 +35,14 @@ class MemoriesError(Exception):
 
 class ConfigurationError(MemoriesError):
     """The client cannot be created as asked."""
+
+
+class FileReadError(MemoriesError):
+    """The image to send cannot be read; `filename` names it, the OSError is the cause."""
+
+    def __init__(self, filename: str, error: OSError) -> None:
+        super().__init__(f"cannot read {filename}: {error.strerror or error}")
+        self.filename = filename
 
 
 class APIConnectionError(MemoriesError):

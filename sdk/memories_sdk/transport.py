@@ -8,6 +8,7 @@ Passed as `httpx_args={"transport": ...}`, it survives the generated client's `w
 `with_timeout` and `with_cookies`, which rebuild the httpx clients from those arguments.
 """
 
+import copy
 import logging
 import ssl
 
@@ -50,6 +51,12 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def __repr__(self) -> str:
         return f"MemoriesTransport(retry={self.retry!r}, raise_status_errors={self.raise_status_errors})"
+
+    def with_retry(self, retry: RetryPolicy) -> "MemoriesTransport":
+        """This transport with another retry policy, sharing its connection pools."""
+        derived = copy.copy(self)
+        derived.retry = retry
+        return derived
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retry = 0

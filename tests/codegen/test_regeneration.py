@@ -76,12 +76,45 @@ OVERRIDE_CHANGES = {
             '    {%- if body.content_type == "multipart/form-data" %}',
             '    headers["Content-Type"] = "multipart/form-data; boundary=+++"',
             "    {% else %}",
+            # openapi-python-client#1442 (PR #1471): HTTPStatus(520) raised ValueError.
+            "        status_code=HTTPStatus(response.status_code),",
+            # A body that breaks its model raised the parser's own error.
+            "        parsed=_parse_response(client=client, response=response),",
         ],
         [
             '        {%- if body.content_type != "multipart/form-data" %}',
             '    {%- if body.content_type != "multipart/form-data" %}',
+            "    status_code: HTTPStatus | int",
+            "    try:",
+            "        status_code = HTTPStatus(response.status_code)",
+            "    except ValueError:",
+            "        status_code = response.status_code",
+            "    try:",
+            "        parsed = _parse_response(client=client, response=response)",
+            "    except errors.UnexpectedStatus:",
+            "        raise",
+            "    except Exception as error:",
+            "        raise errors.MalformedResponse(response.status_code, response.content) from error",
+            "        status_code=status_code,",
+            "        parsed=parsed,",
         ],
     ),
+    "errors.py.jinja": (
+        ['__all__ = ["UnexpectedStatus"]'],
+        [
+            "class MalformedResponse(Exception):",
+            '    """Raised by api functions when a documented status comes with a body that does not parse into its'
+            ' model"""',
+            "    def __init__(self, status_code: int, content: bytes):",
+            "        self.status_code = status_code",
+            "        self.content = content",
+            '        super().__init__(f"The body of the HTTP {status_code} response does not match its documented'
+            ' schema")',
+            '__all__ = ["MalformedResponse", "UnexpectedStatus"]',
+        ],
+    ),
+    # openapi-python-client#1442 (PR #1471): a status IANA does not register is carried as an int.
+    "types.py.jinja": (["    status_code: HTTPStatus"], ["    status_code: HTTPStatus | int"]),
 }
 
 
@@ -119,3 +152,6 @@ def test_stock_templates_still_need_the_override(tmp_path: Path) -> None:
     module = (tmp_path / "client/memories_client/api/embeddings/embed_image.py").read_text(encoding="utf-8")
     assert "| Unset = UNSET" in module
     assert "import UNSET, Response" in module  # `Unset` itself is never imported
+    # Fails once upstream fixes #1442 (PR #1471): then drop that change from endpoint_module.py.jinja and
+    # types.py.jinja.
+    assert "status_code=HTTPStatus(response.status_code)," in module

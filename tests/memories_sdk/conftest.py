@@ -1,15 +1,20 @@
-"""Fixtures for the SDK's tests: retries that record their waits, and a server of scripted answers."""
+"""Fixtures for the SDK's tests: retries that record their waits, a server of scripted answers, a counting mock."""
 
+import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import anyio
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from memories_sdk import RetryPolicy
+from mock_server import API_PREFIX, Settings, create_app
 from mock_server.testing import serve
 
 
@@ -71,3 +76,58 @@ def scripted(scripted_server: ScriptedServer) -> ScriptedServer:
     scripted_server.script.clear()
     scripted_server.bodies.clear()
     return scripted_server
+
+
+@dataclass
+class CountingMock:
+    """A mock behind an ASGI middleware that counts the requests it sees and how many were in flight at once."""
+
+    base_url: str
+    api_key: str
+    delay: float = 0.0
+    paths: list[str] = field(default_factory=list)
+    clients: list[tuple[str, int]] = field(default_factory=list)
+    """The address each request came from: one port for requests that shared a connection."""
+    in_flight: int = 0
+    most_in_flight: int = 0
+
+
+@contextmanager
+def counting_mock(delay: float = 0.0) -> Iterator[CountingMock]:
+    """A fresh mock on loopback whose every request waits `delay` seconds first, and is counted."""
+    settings = Settings(access_log=False)
+    mock = create_app(settings)
+    state = CountingMock(base_url="", api_key=sorted(settings.api_keys)[0], delay=delay)
+
+    async def counting(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await mock(scope, receive, send)
+            return
+        state.paths.append(scope["path"])
+        state.clients.append(tuple(scope["client"]))
+        state.in_flight += 1
+        state.most_in_flight = max(state.most_in_flight, state.in_flight)
+        try:
+            await anyio.sleep(state.delay)
+            await mock(scope, receive, send)
+        finally:
+            state.in_flight -= 1
+
+    with serve(counting) as port:
+        state.base_url = f"http://127.0.0.1:{port}{API_PREFIX}"
+        yield state
+
+
+class Pipe(io.RawIOBase):
+    """A pipe-like stream: readable once, from the start, never rewound (wrap it in io.BufferedReader)."""
+
+    def __init__(self, content: bytes) -> None:
+        self._content = io.BytesIO(content)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "memoryview | bytearray") -> int:  # type: ignore[override]
+        chunk = self._content.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)

@@ -21,7 +21,6 @@ from memories_sdk import (
     create_client,
 )
 from mock_server import RunningMock
-from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
 SECRET = "sk-mavi-very_secret_key"
 
@@ -64,55 +63,6 @@ def test_a_trailing_newline_from_a_key_file_is_tolerated() -> None:
 def test_a_base_url_that_is_no_http_url_is_refused(base_url: str) -> None:
     with pytest.raises(ConfigurationError, match="http:// or https://"):
         create_client(SECRET, base_url=base_url)
-
-
-@pytest.fixture
-def dead_proxy() -> str:
-    """The URL of a proxy that refuses every connection."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # nothing listens once the probe closes
-    return f"http://127.0.0.1:{port}"
-
-
-# Variables of the environ given, and whether they send the request through the proxy ("<proxy>" works, "<dead>" not).
-PROXY_VARIABLES = [
-    ({"HTTP_PROXY": "<proxy>"}, True),
-    ({"http_proxy": "<proxy>"}, True),
-    ({"ALL_PROXY": "<proxy>"}, True),
-    ({"HTTP_PROXY": "<dead>", "http_proxy": "<proxy>"}, True),  # lower case wins
-    ({}, False),
-    ({"HTTP_PROXY": "<proxy>", "NO_PROXY": "api.invalid"}, False),
-    ({"http_proxy": "<proxy>", "no_proxy": ".invalid"}, False),
-    ({"HTTP_PROXY": "<proxy>", "http_proxy": ""}, False),  # an empty lower-case variable unsets it
-]
-
-
-@pytest.mark.parametrize(("variables", "proxied"), PROXY_VARIABLES)
-def test_the_proxy_comes_from_the_environ_given(
-    monkeypatch: pytest.MonkeyPatch,
-    scripted: ScriptedServer,
-    dead_proxy: str,
-    variables: dict[str, str],
-    proxied: bool,
-) -> None:
-    proxy = scripted.base_url.removesuffix("/serve/api/v2")
-    urls = {"<proxy>": proxy, "<dead>": dead_proxy}
-    environ = {name: urls.get(value, value) for name, value in variables.items()}
-    # os.environ says the opposite, so that reading it instead fails the test.
-    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTP_PROXY", dead_proxy if proxied else proxy)
-    scripted.script = [Scripted(200, b'{"code": 200, "msg": "ok", "data": {"embedding": [1]}}')]
-    body = ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
-    base = {"MEMORIES_API_KEY": SECRET, "MEMORIES_BASE_URL": "http://api.invalid/serve/api/v2"}
-    with create_client(environ=base | environ, retry=RetryPolicy(max_retries=0)) as client:
-        if proxied:
-            embed_image.sync(client=client, body=body)  # reaches api.invalid only through the proxy
-        else:
-            with pytest.raises(APIConnectionError):
-                embed_image.sync(client=client, body=body)
-    assert len(scripted.bodies) == (1 if proxied else 0)
 
 
 class RecordingContext(ssl.SSLContext):

@@ -5,10 +5,14 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from memories_client.api.assets import upload_asset
 from memories_client.models import UploadRequest, UploadResponse
 from memories_client.types import File
 from memories_sdk import RetryPolicy, create_client, open_image
+from memories_sdk.files import IMAGE_TYPES, upload_file
+from memories_spec import accepted_image_types
 from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
 UPLOADED = json.dumps({"code": 200, "msg": "success", "data": {"asset_id": "re_77"}}).encode()
@@ -50,3 +54,32 @@ def test_a_large_file_is_read_in_chunks_and_resent_whole_from_disk(
     assert len(scripted.bodies) == 3
     assert all(body == scripted.bodies[0] for body in scripted.bodies)  # whole on every attempt
     assert path.read_bytes() in scripted.bodies[0]
+
+
+def test_the_image_suffixes_name_the_formats_the_spec_accepts() -> None:
+    assert sorted(set(IMAGE_TYPES.values())) == sorted(accepted_image_types())
+    assert all(suffix == suffix.lower() and suffix.startswith(".") for suffix in IMAGE_TYPES)
+
+
+SAMPLES = sorted(path for path in (Path(__file__).parents[2] / "samples").iterdir() if path.suffix != ".py")
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[sample.name for sample in SAMPLES])
+def test_bytes_are_named_after_their_format(sample: Path) -> None:
+    with upload_file(sample.read_bytes()) as from_bytes, upload_file(sample) as from_path:
+        assert from_bytes.file_name == "image" + IMAGE_TYPES_BY_TYPE[str(from_path.mime_type)]
+        assert from_bytes.mime_type == from_path.mime_type == IMAGE_TYPES[sample.suffix.lower()]
+        assert from_bytes.payload.read() == from_path.payload.read() == sample.read_bytes()
+
+
+IMAGE_TYPES_BY_TYPE = {"image/jpeg": ".jpg", "image/tiff": ".tif"} | {
+    media_type: suffix for suffix, media_type in IMAGE_TYPES.items() if media_type not in ("image/jpeg", "image/tiff")
+}
+
+
+def test_an_open_file_keeps_its_name_and_unknown_bytes_get_none() -> None:
+    with io.BytesIO(b"\x00\x01 no known signature") as unnamed, upload_file(unnamed) as sent:
+        assert (sent.file_name, sent.mime_type) == ("image", None)
+    with open(SAMPLES[0], "rb") as named, upload_file(named) as sent:
+        assert sent.file_name == SAMPLES[0].name
+        assert sent.payload is named  # sent from the caller's file, rewound by httpx on each attempt

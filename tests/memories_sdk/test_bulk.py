@@ -1,0 +1,129 @@
+"""image_many on both clients, against a mock that counts what it receives: order, partial failure, dedupe, bounds."""
+
+import io
+import itertools
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import anyio
+import pytest
+
+from memories_client.models import ImageEmbeddingResponse
+from memories_contract.images import encode, scene
+from memories_sdk import (
+    AsyncMemories,
+    FileReadError,
+    Memories,
+    MemoriesError,
+    Progress,
+    UnsupportedMediaTypeError,
+)
+from memories_sdk.bulk import ImageResult
+from memories_sdk.files import FileInput
+from tests.memories_sdk.conftest import Pipe, counting_mock
+
+EMBED_PATH = "/serve/api/v2/embeddings/image"
+ImageMany = Callable[..., list[ImageResult]]
+
+
+def image_many(base_url: str, api_key: str, asynchronous: bool) -> ImageMany:
+    """`client.embeddings.image_many` of a fresh Memories or AsyncMemories, as one blocking call."""
+
+    def sync_call(files: Sequence[FileInput], **options: object) -> list[ImageResult]:
+        with Memories(api_key, base_url=base_url) as client:
+            return client.embeddings.image_many(files, model="mobileclip", **options)  # type: ignore[arg-type]
+
+    def async_call(files: Sequence[FileInput], **options: object) -> list[ImageResult]:
+        async def run() -> list[ImageResult]:
+            async with AsyncMemories(api_key, base_url=base_url) as client:
+                call: Awaitable[list[ImageResult]] = client.embeddings.image_many(
+                    files,
+                    model="mobileclip",
+                    **options,  # type: ignore[arg-type]
+                )
+                return await call
+
+        return anyio.run(run)
+
+    return async_call if asynchronous else sync_call
+
+
+CLIENTS = pytest.mark.parametrize("asynchronous", [False, True], ids=["Memories", "AsyncMemories"])
+
+
+def pictures(folder: Path, seeds: range) -> list[Path]:
+    """Distinct PNG files, one per seed."""
+    paths = []
+    for seed in seeds:
+        path = folder / f"scene-{seed}.png"
+        path.write_bytes(encode(scene(seed, (64, 48))))
+        paths.append(path)
+    return paths
+
+
+@CLIENTS
+def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Path, asynchronous: bool) -> None:
+    images = pictures(tmp_path, range(6))
+    files: list[FileInput] = [*images[:2], b"not an image", images[2], tmp_path / "missing.png", *images[3:]]
+    steps: list[Progress] = []
+    with counting_mock() as mock:
+        results = image_many(mock.base_url, mock.api_key, asynchronous)(files, concurrency=3, on_progress=steps.append)
+        with Memories(mock.api_key, base_url=mock.base_url) as client:
+            expected = [client.embeddings.image(file=image, model="mobileclip").data.embedding for image in images]
+    assert [type(result) for result in results] == [
+        *[ImageEmbeddingResponse] * 2,
+        UnsupportedMediaTypeError,
+        ImageEmbeddingResponse,
+        FileReadError,
+        *[ImageEmbeddingResponse] * 3,
+    ]
+    embedded = [result.data.embedding for result in results if isinstance(result, ImageEmbeddingResponse)]
+    assert embedded == expected
+    assert [(step.completed, step.total) for step in steps] == [(done, 8) for done in range(1, 9)]
+    assert [step.failed for step in steps][-1] == 2
+    assert all(later.failed >= earlier.failed for earlier, later in itertools.pairwise(steps))
+
+
+@CLIENTS
+def test_identical_content_is_sent_once_and_shares_its_result(tmp_path: Path, asynchronous: bool) -> None:
+    first, second = pictures(tmp_path, range(2))
+    copy = tmp_path / "copy-of-first.png"
+    copy.write_bytes(first.read_bytes())
+    same_size_other = tmp_path / "same-size.png"  # as large as `first`, other bytes: hashed, and sent
+    same_size_other.write_bytes(bytes(reversed(first.read_bytes())))
+    with first.open("rb") as opened:
+        files: list[FileInput] = [first, second, copy, first.read_bytes(), opened, str(second), same_size_other]
+        with counting_mock() as mock:
+            results = image_many(mock.base_url, mock.api_key, asynchronous)(files)
+    assert mock.paths.count(EMBED_PATH) == 3  # first, second, and the reversed bytes (a 400 from the mock)
+    assert results[0] is results[2] is results[3] is results[4]
+    assert results[1] is results[5]
+    assert results[0] is not results[1]
+    assert isinstance(results[6], MemoriesError)
+
+
+@CLIENTS
+def test_no_more_requests_are_in_flight_than_the_concurrency(tmp_path: Path, asynchronous: bool) -> None:
+    images = pictures(tmp_path, range(7))
+    with counting_mock(delay=0.15) as mock:
+        results = image_many(mock.base_url, mock.api_key, asynchronous)(images, concurrency=3)
+    assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
+    assert mock.most_in_flight == 3
+    assert mock.paths.count(EMBED_PATH) == 7
+
+
+def test_an_unseekable_stream_is_read_once_and_sent_whole(tmp_path: Path) -> None:
+    content = encode(scene(3, (64, 48)))
+    (image,) = pictures(tmp_path, range(3, 4))
+    with counting_mock() as mock, Memories(mock.api_key, base_url=mock.base_url) as client:
+        from_pipe, from_path = client.embeddings.image_many(
+            [io.BufferedReader(Pipe(content)), image], model="mobileclip"
+        )
+    assert from_pipe is from_path  # the same content: hashed after reading the pipe, then sent once
+    assert mock.paths.count(EMBED_PATH) == 1
+
+
+@CLIENTS
+def test_a_concurrency_below_one_is_refused(asynchronous: bool) -> None:
+    with pytest.raises(ValueError, match="concurrency must be 1 or more"):
+        image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)([b"x"], concurrency=0)
