@@ -80,7 +80,7 @@ PROXY_VARIABLES = [
     ({"HTTP_PROXY": "<proxy>"}, True),
     ({"http_proxy": "<proxy>"}, True),
     ({"ALL_PROXY": "<proxy>"}, True),
-    ({"HTTP_PROXY": "<dead>", "http_proxy": "<proxy>"}, True),  # lower case wins
+    ({"http_proxy": "<proxy>", "HTTP_PROXY": "<dead>"}, True),  # lower case wins, though read first
     ({}, False),
     ({"HTTP_PROXY": "<proxy>", "NO_PROXY": "api.invalid"}, False),
     ({"http_proxy": "<proxy>", "no_proxy": ".invalid"}, False),
