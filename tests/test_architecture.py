@@ -86,12 +86,15 @@ def test_nothing_imports_the_test_suites() -> None:
     assert all("tests" not in allowed and "contract_tests" not in allowed for allowed in TABLE.values())
 
 
-def test_the_table_names_every_distribution_and_the_checker_sees_imports() -> None:
+def test_the_table_names_every_distribution_and_the_checker_sees_imports(tmp_path: Path) -> None:
     projects = {path.parent.name for path in ROOT.glob("*/pyproject.toml")}
     assert projects == {"generated_client", "sdk", "spec", "mock", "contract"}
     assert {part.split("/")[0] for part in TABLE} >= projects
     testing = ROOT / "mock" / "mock_server" / "testing.py"
     assert imported_packages(testing) == {"memories_client", "mock_server"}
+    both_forms = tmp_path / "both_forms.py"  # testing.py has only `from` imports
+    both_forms.write_text("import json\nimport memories_sdk.transport\nfrom mock_server import app\n", encoding="utf-8")
+    assert imported_packages(both_forms) == {"memories_sdk", "mock_server"}
     assert part_of("mock/mock_server/testing.py") == "mock/mock_server/testing.py"
     assert part_of("mock/mock_server/api.py") == "mock/mock_server"
     assert part_of("somewhere/else.py") is None

@@ -31,6 +31,10 @@ async def test_prefer_code_returns_the_documented_response(
     schema = response_schema_pointer(path, "post", str(status))
     assert [error.message for error in validator(schema).iter_errors(body)] == []
     assert body["code"] == status
+    # The spec's own example and headers, not just any envelope that fits the schema.
+    documented = OPERATIONS[operation_id].responses[status]
+    assert body == documented.body
+    assert {name: response.headers.get(name) for name in documented.headers} == documented.headers
     if status in (429, 503):
         assert response.headers["Retry-After"].isdigit()
 

@@ -35,6 +35,17 @@ def test_an_asset_is_visible_only_to_its_owner() -> None:
     assert store.get(OWNER, "re_1") is None
 
 
+def test_each_asset_keeps_its_own_content_in_memory() -> None:
+    # Through the API the mock's cache of decoded images answers for every recent upload, so a memory store that mixed
+    # up contents would pass the end-to-end tests (test_each_upload_keeps_its_own_image): only here does it show.
+    store = AssetStore()
+    ids = [add(store, bytes([index])) for index in range(5)]
+    for index, asset_id in enumerate(ids):
+        asset = store.get(OWNER, asset_id)
+        assert asset is not None
+        assert store.content(asset) == bytes([index])
+
+
 def test_records_hold_a_fingerprint_never_the_key(tmp_path: Path) -> None:
     store = AssetStore(tmp_path)
     asset_id = add(store)
