@@ -119,7 +119,7 @@ bench: $(SYNCED) $(PRISM_INSTALLED) ## Benchmarks against Prism, raw httpx and t
 	$(BIN)/python -m bench
 
 .PHONY: mutants
-mutants: $(SYNCED) ## Run the contract suite against deliberately broken mocks and clients; all must be caught
+mutants: $(SYNCED) ## The contract suite against broken mocks and clients, memories-conformance against broken deployments; all must be caught
 	$(BIN)/python -m contract_tests.mutants
 
 .PHONY: dist

@@ -50,10 +50,6 @@ class RequestBudget:
             self.sent[path] += 1
             return self.limit - self.spent
 
-    def sent_under(self, base_path: str, path: str) -> int:
-        """Requests sent to `path` of the API at `base_path`."""
-        return self.sent[base_path.rstrip("/") + path]
-
 
 @contextmanager
 def capping_requests(budget: RequestBudget, share: int, on_reached: Callable[[], None]) -> Iterator[None]:

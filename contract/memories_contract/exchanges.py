@@ -105,8 +105,6 @@ class Exchange:
     """Why there is no answer: a network error, or no asset id to send."""
     json_body: Any = None
     """The answer parsed as JSON; None when it is not JSON."""
-    asset_id: str | None = None
-    """The asset id a JSON call sent."""
 
     @property
     def content_type(self) -> str:
@@ -116,7 +114,7 @@ class Exchange:
     def answer(self) -> str:
         """The status and, for an envelope, its `msg`: what a failure message quotes."""
         if self.status is None:
-            return f"no answer ({self.error})"
+            return f"nothing ({self.error})"
         body = self.json_body
         msg = body.get("msg") if isinstance(body, dict) else None
         return f"{self.status}" + (f" {msg!r}" if isinstance(msg, str) else "")
@@ -151,7 +149,7 @@ class Sender:
             headers[KEY_HEADER] = key
         if call.by_asset_id:
             if self.asset_id is None:
-                return Exchange(call, started, "", {}, b"", error="no asset id to send: the upload returned none")
+                return Exchange(call, started, "", {}, b"", error="no asset id to send: the upload answered none")
             body = {"asset_id": self.asset_id, "model": call.model}
             request = self._client.build_request("POST", call.path, json=body, headers=headers)
         else:
@@ -169,7 +167,7 @@ class Sender:
         before = time.monotonic()
         try:
             response = self._client.send(request)
-        except httpx.TransportError as error:
+        except httpx.HTTPError as error:  # no answer, or none that can be read (a broken encoding)
             return Exchange(
                 call,
                 started,
@@ -179,7 +177,7 @@ class Sender:
                 error=f"{type(error).__name__}: {error}" if str(error) else type(error).__name__,
                 seconds=time.monotonic() - before,
             )
-        exchange = Exchange(
+        return Exchange(
             call,
             started,
             str(request.url),
@@ -190,9 +188,7 @@ class Sender:
             response_body=response.content,
             seconds=time.monotonic() - before,
             json_body=_json(response.content),
-            asset_id=self.asset_id if call.by_asset_id else None,
         )
-        return exchange
 
 
 def _json(content: bytes) -> Any:

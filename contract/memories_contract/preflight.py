@@ -1,8 +1,9 @@
 """Whether a URL can be tested at all: "could not test" (exit 2), told apart from "breaks the contract" (exit 1).
 
 A run's first two calls decide it (`probes.preflight_calls`): an embedding without a key, which this API refuses with
-401 before reading anything, and an upload with the key, which is free. Nothing answering, every answer a 404, HTML
-answers, or the key refused mean the URL or the key is wrong, not the deployment.
+401, and an upload with the key, which is free. Nothing answering, both answered 404, both answered HTML, or the key
+refused mean the URL or the key is wrong, not the deployment; one odd answer of the two is the deployment's, and the
+probes judge it.
 """
 
 from urllib.parse import urlsplit
@@ -42,12 +43,11 @@ def judge(url: str, missing_key: Exchange, upload: Exchange) -> None:
             f"every request answered 404 Not Found: is the base path missing from --url {url}? "
             f"The API's base URL ends in {base_path}, as in {EXAMPLE_BASE_URL}"
         )
-    for exchange in (missing_key, upload):
-        if _is_html(exchange):
-            raise CannotTest(
-                f"{url} answers HTML ({exchange.status}, {exchange.content_type or 'no content type'}), not the API's "
-                "JSON: is it a web page rather than the API's base URL?"
-            )
+    if _is_html(missing_key) and _is_html(upload):  # one HTML answer is the deployment's fault, for a probe to judge
+        raise CannotTest(
+            f"{url} answers HTML ({upload.status}, {upload.content_type or 'no content type'}), not the API's "
+            "JSON: is it a web page rather than the API's base URL?"
+        )
     if upload.status == documented_status("Unauthorized", upload.call.path):
         raise CannotTest(f"the deployment refuses the key in API_KEY ({upload.answer()}): check the key")
 

@@ -209,7 +209,7 @@ def refusal_problem(exchange: Exchange, expected: Callable[[int], bool], wanted:
     """What is wrong with `exchange` as a refusal with a status `expected` accepts (`wanted` says which)."""
     status = exchange.status
     if status is None:
-        return f"{exchange.call.describe()}: {exchange.answer()}"
+        return f"{exchange.call.describe()} answered {exchange.answer()}"
     if not expected(status):
         server_error = ", a server error" if status >= 500 else ""
         return f"{exchange.call.describe()} answered {exchange.answer()}{server_error}, not {wanted}"
