@@ -67,8 +67,8 @@ class Plan:
         lines += [f"    not run: {name} ({reason})" for name, reason in self.skipped.items()]
         if self.schemathesis_share > 0:
             lines.append(
-                f"  schemathesis ({profile}): at most {self.schemathesis_share} requests, what the probes leave of the "
-                f"cap (at most ${self.schemathesis_cost_bound})"
+                f"  schemathesis (profile {profile}): at most {self.schemathesis_share} requests, what the probes "
+                f"leave of the cap (at most ${self.schemathesis_cost_bound})"
             )
         else:
             lines.append("  schemathesis: not run (the probes take the whole cap)")

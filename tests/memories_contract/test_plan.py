@@ -50,7 +50,7 @@ def test_the_cost_is_the_billable_calls_at_the_specs_price() -> None:
     assert first.startswith("plan: at most 500 requests (--max-requests), costing at most $0.0499")
     assert f"  probes: {len(plan.calls)} requests, {plan.billable_probe_calls} of them billable" in rest[0]
     assert any(line.startswith("    not run: ownership (API_KEY_2") for line in rest)
-    assert rest[-1].startswith(f"  schemathesis (default): at most {plan.schemathesis_share} requests")
+    assert rest[-1].startswith(f"  schemathesis (profile default): at most {plan.schemathesis_share} requests")
 
 
 def test_a_cap_the_probes_fill_leaves_schemathesis_out() -> None:
