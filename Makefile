@@ -91,17 +91,19 @@ pytest: $(SYNCED) ## Run the test suites
 test: validate-spec check-generated typecheck lint pytest ## Everything CI runs
 
 # API_KEY=sk-... make conformance BASE_URL=https://mavi-backend.memories.ai/serve/api/v2
-# schemathesis with every check against any deployment; JUnit and HAR reports in $(REPORTS_DIR).
-# The key comes from the environment: a make argument would show in the process list (ps) while the run lasts.
-# The embedding calls cost $0.0001 each on the real API; the default depth makes a few hundred requests.
+# memories-conformance against any deployment: the probes of the documented facts, then schemathesis with every
+# check; JUnit, HAR and summary.md in $(REPORTS_DIR). API_KEY_2 (optional) is a second key, for the ownership probe.
+# The keys come from the environment: a make argument would show in the process list (ps) while the run lasts.
+# The embedding calls cost $0.0001 each on the real API; the plan, printed first, says how many the run may make
+# (a few hundred at the default depth; MAX_REQUESTS=N caps the run).
 REPORTS_DIR ?= reports
-export API_KEY
+export API_KEY API_KEY_2
 
 .PHONY: conformance
-conformance: $(SYNCED) ## Run the contract (schemathesis) against BASE_URL, the key from the environment (API_KEY); reports in reports/
-	@test "$(origin API_KEY)" != "command line" || { echo "put the key in the environment, not on make's command line (ps shows it): API_KEY=<key> make conformance BASE_URL=..."; exit 2; }
+conformance: $(SYNCED) ## Check BASE_URL against the contract (probes, schemathesis), the key from the environment (API_KEY); reports in reports/
+	@test "$(origin API_KEY)" != "command line" -a "$(origin API_KEY_2)" != "command line" || { echo "put the keys in the environment, not on make's command line (ps shows it): API_KEY=<key> make conformance BASE_URL=..."; exit 2; }
 	@test -n "$(BASE_URL)" -a -n "$$API_KEY" || { echo "usage: make conformance BASE_URL=<api base url>, with API_KEY=<key> in the environment (API_KEY=<key> make conformance ...)"; exit 2; }
-	@$(BIN)/memories-conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)"
+	@$(BIN)/memories-conformance --url "$(BASE_URL)" --reports "$(REPORTS_DIR)" $(if $(MAX_REQUESTS),--max-requests "$(MAX_REQUESTS)")
 
 PRISM_INSTALLED := bench/prism/node_modules/.installed
 
@@ -117,7 +119,7 @@ bench: $(SYNCED) $(PRISM_INSTALLED) ## Benchmarks against Prism, raw httpx and t
 	$(BIN)/python -m bench
 
 .PHONY: mutants
-mutants: $(SYNCED) ## Run the contract suite against deliberately broken mocks and clients; all must be caught
+mutants: $(SYNCED) ## The contract suite against broken mocks and clients, memories-conformance against broken deployments; all must be caught
 	$(BIN)/python -m contract_tests.mutants
 
 .PHONY: dist

@@ -1,4 +1,5 @@
-"""`make mutants`: the contract suite against deliberately broken mocks and clients. Each must be caught.
+"""`make mutants`: the contract suite against deliberately broken mocks and clients, and `memories-conformance`
+against deliberately broken deployments (`deployment_mutants`). Each must be caught.
 
 A mutant is a patch that one run of the suite applies in its own process (this module is loaded as a pytest
 plugin, `-p contract_tests.mutants`, and CONTRACT_MUTANT names the patch). The mutant is caught when that
@@ -23,6 +24,7 @@ import numpy as np
 import pytest
 
 import memories_sdk.transport
+from contract_tests import deployment_mutants
 from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
 from memories_client.models import ImageEmbeddingAssetRequest, ImageEmbeddingFileRequest
@@ -280,19 +282,36 @@ def judge(mutant: Mutant) -> Catch:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m contract_tests.mutants", description=__doc__)
-    parser.add_argument("names", nargs="*", help="mutants to run (default: all)")
+    parser.add_argument("names", nargs="*", help="mutants to run, of the suite or of the deployment (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutants judged at once")
     args = parser.parse_args(argv)
-    unknown = set(args.names) - set(MUTANTS_BY_NAME)
+    known = {**MUTANTS_BY_NAME, **deployment_mutants.MUTANTS_BY_NAME}
+    unknown = set(args.names) - set(known)
     if unknown:
-        parser.error(f"unknown mutants: {', '.join(sorted(unknown))}; known: {', '.join(MUTANTS_BY_NAME)}")
+        parser.error(f"unknown mutants: {', '.join(sorted(unknown))}; known: {', '.join(known)}")
+    suite = [MUTANTS_BY_NAME[name] for name in args.names if name in MUTANTS_BY_NAME] or ([] if args.names else MUTANTS)
+    deployments = [
+        deployment_mutants.MUTANTS_BY_NAME[name] for name in args.names if name in deployment_mutants.MUTANTS_BY_NAME
+    ] or ([] if args.names else deployment_mutants.MUTANTS)
+    passed = True
+    if suite:
+        status = _check_suite(suite, args.jobs)
+        if status == 2:
+            return 2
+        passed = status == 0
+    if deployments:
+        print("\nDeployment mutants, judged by memories-conformance:\n")
+        passed = deployment_mutants.check_all(deployments, args.jobs) and passed
+    return 0 if passed else 1
+
+
+def _check_suite(selected: list[Mutant], jobs: int) -> int:
     baseline = run_suite(None)
     if baseline.failed:
         print(f"The suite fails without any mutant ({baseline.first_failure}): fix that first.")
         return 2
     print(f"Without a mutant the suite passes ({baseline.seconds:.0f} s).\n")
-    selected = [MUTANTS_BY_NAME[name] for name in args.names] or MUTANTS
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         catches = list(pool.map(judge, selected))
     for catch in catches:
         if catch.caught:

@@ -1,9 +1,10 @@
 """How far and how randomly the contract suite explores, chosen by CONTRACT_PROFILE: the one place that says so.
 
-A profile holds only what it changes. The base is schemathesis.toml for schemathesis (in pytest and in `st run`
-alike) and PROPERTY_TESTS below for the suite's own hypothesis tests.
+A profile holds only what it changes. The base is schemathesis.toml for schemathesis (in pytest and in
+`memories-conformance` alike) and PROPERTY_TESTS below for the suite's own hypothesis tests.
 
-- `default`: the base, with fixed seeds, so that every run sends the same requests (a few minutes);
+- `default`: the base, with fixed seeds, so that every run sends the same requests (a few minutes; against a
+  deployment, a few hundred requests);
 - `nightly`: more examples, and a fresh seed each run, so that each night explores data the last did not. The seed
   is reported (pytest's header, `make conformance`'s first line): CONTRACT_SEED=<seed> replays the run.
 """
@@ -13,11 +14,16 @@ import random
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import schemathesis
+if TYPE_CHECKING:
+    import schemathesis
 
 CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
+
+# The base of `memories-conformance --max-requests`: room for the probes and a default schemathesis run, which sends
+# about 200 requests to the mock (it depends on the answers).
+MAX_REQUESTS = 500
 
 # The base of the suite's own hypothesis tests. No example database: a run depends on its seed alone.
 PROPERTY_TESTS: dict[str, Any] = {
@@ -39,11 +45,13 @@ class Profile:
     """Per hypothesis test of the suite's own."""
     randomized: bool = False
     """A fresh seed each run instead of the fixed ones."""
+    max_requests: int | None = None
+    """The default request cap of `memories-conformance`."""
 
 
 PROFILES = {
     "default": Profile(),
-    "nightly": Profile(schemathesis_examples=300, property_examples=1000, randomized=True),
+    "nightly": Profile(schemathesis_examples=300, property_examples=1000, randomized=True, max_requests=10_000),
 }
 
 
@@ -63,6 +71,7 @@ def _seed() -> int | None:
 NAME, PROFILE = _chosen()
 # Drawn once per process: schemathesis's tests and the property tests of one run share it. None: the fixed seeds.
 SEED = _seed()
+PROFILE_MAX_REQUESTS = PROFILE.max_requests or MAX_REQUESTS
 
 
 def describe() -> str:
@@ -81,8 +90,11 @@ def property_test_settings() -> dict[str, Any]:
     return settings
 
 
-def contract_config(api_key: str) -> schemathesis.Config:
+def contract_config(api_key: str) -> "schemathesis.Config":
     """schemathesis.toml under this profile, sending `api_key` in every request."""
+    # Imported here: a second of start-up, which a dry run does without.
+    import schemathesis
+
     data: dict[str, Any] = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
     data["headers"] = {"Authorization": api_key}
     if PROFILE.schemathesis_examples is not None:
@@ -90,13 +102,3 @@ def contract_config(api_key: str) -> schemathesis.Config:
     if SEED is not None:
         data["seed"] = SEED
     return schemathesis.Config.from_dict(data)
-
-
-def st_run_options() -> list[str]:
-    """The same overrides as `st run` options, after `--config-file schemathesis.toml`."""
-    options = []
-    if PROFILE.schemathesis_examples is not None:
-        options += ["--max-examples", str(PROFILE.schemathesis_examples)]
-    if SEED is not None:
-        options += ["--seed", str(SEED)]
-    return options

@@ -1,6 +1,6 @@
-"""What schemathesis needs to know about this API, for the pytest suite and for `st run` alike.
+"""What schemathesis needs to know about this API, for the pytest suite and for `memories-conformance` alike.
 
-Loaded by `contract_tests/test_schemathesis.py` and, for `make conformance`, through SCHEMATHESIS_HOOKS:
+Imported by `contract_tests/test_schemathesis.py` and by `schemathesis_run` (`memories-conformance`):
 
 - strategies that put real images (of the types embedImage's `file` encoding names) in `format: binary` parts, so that
   positive cases reach the happy path instead of being refused as undecodable;
@@ -11,6 +11,7 @@ Loaded by `contract_tests/test_schemathesis.py` and, for `make conformance`, thr
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.transport.serialization import Binary
 
+from memories_contract.envelopes import code_problem
 from memories_contract.images import encode, pillow_format
 from memories_spec import MULTIPART, accepted_image_types, multipart_body_is_valid
 
@@ -64,12 +66,9 @@ def envelope_code_matches_status(ctx: schemathesis.CheckContext, response: schem
     body = _json_body(response)
     if not isinstance(body, dict) or "code" not in body:
         return  # the schema checks decide whether an envelope was due
-    code, status = body["code"], response.status_code
-    if isinstance(code, bool) or not isinstance(code, int | str):
-        raise AssertionError(f"`code` is {code!r}: neither an integer nor a string")
-    allowed: set[object] = {status, str(status), *(["0000"] if status == 200 else [])}
-    if code not in allowed:
-        raise AssertionError(f"`code` {code!r} disagrees with HTTP status {status}")
+    problem = code_problem(body["code"], response.status_code)
+    if problem is not None:
+        raise AssertionError(problem)
 
 
 @dataclass
@@ -79,6 +78,12 @@ class _Run:
     uploaded: set[str] = field(default_factory=set)  # ids uploads returned: "Asset not found" is a real failure
     embedded_an_upload: bool = False
     stateful: bool = False
+
+    def reset(self) -> None:
+        """Forget what an earlier run saw: one process may run several (`memories-conformance` in a test)."""
+        self.uploaded.clear()
+        self.embedded_an_upload = False
+        self.stateful = False
 
 
 RUN = _Run()
@@ -185,7 +190,27 @@ def coverage_empty_enum_field(failure: Failure, case: Any, response: schemathesi
     )
 
 
-FALSE_POSITIVES = (unknown_asset, stateful_multipart_relabel, coverage_empty_enum_field)
+# What RFC 9110 (5.5) forbids in a field value: control characters but horizontal tab.
+_FIELD_VALUE_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def multipart_name_with_controls(failure: Failure, case: Any, response: schemathesis.Response) -> bool:
+    """A positive multipart body with an extra field whose name holds control characters, refused with 400.
+
+    The schemas allow extra fields, and schemathesis 4.32.5 draws their names from any characters; but a name travels
+    in a part's Content-Disposition header, where RFC 9110 forbids control characters, and strict multipart parsers
+    (aiohttp's, say) refuse the body. schemathesis#3696 (fixed by #3706) is the same false positive for request
+    headers; nothing covers part headers yet."""
+    return (
+        isinstance(failure, RejectedPositiveData)
+        and (case.media_type or "").startswith(MULTIPART)
+        and isinstance(case.body, dict)
+        and any(_FIELD_VALUE_CONTROLS.search(str(name)) for name in case.body)
+        and response.status_code == 400
+    )
+
+
+FALSE_POSITIVES = (unknown_asset, stateful_multipart_relabel, coverage_empty_enum_field, multipart_name_with_controls)
 
 
 @schemathesis.hook

@@ -5,6 +5,7 @@ configured with its own spec, or an older revision being compared).
 """
 
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,14 @@ def binary_fields(path: str) -> frozenset[str]:
     """The multipart fields of an operation that the spec declares `format: binary`: files."""
     schema = resolve(lookup(request_body_pointer(path, MULTIPART) + "/schema"))
     return frozenset(name for name, field in schema["properties"].items() if resolve(field).get("format") == "binary")
+
+
+def model_dimensions() -> dict[str, int]:
+    """Each embedding model the spec names, in its order, with the length of its vectors (`x-dimensions`)."""
+    model = lookup("/components/schemas/EmbeddingModel")
+    return {name: int(model["x-dimensions"][name]) for name in model["enum"]}
+
+
+def operation_price(path: str, method: str = "post") -> Decimal:
+    """What one call of an operation costs, in US dollars (`x-price-usd`; free when the spec names no price)."""
+    return Decimal(str(load_spec()["paths"][path][method].get("x-price-usd", 0)))
