@@ -26,8 +26,8 @@ GENERATED_CLIENT = REPO_ROOT / "generated_client"
 # Records the inputs of the generation, so that an edit of the spec that leaves the code unchanged
 # (a comment, an example, a validation keyword) still shows as drift until `make generate` runs.
 PROVENANCE = "GENERATED_FROM"
-# Written beside the generated code by `python -m codegen changes --changelog`: regeneration keeps it, and the
-# drift check does not count it, since the generator never writes it.
+# Written beside the generated code by `python -m codegen changes --changelog`: the generator never touches it
+# (it rewrites its own files and empties only the package's api/ and models/), and the drift check skips it.
 CHANGELOG = "CHANGELOG.md"
 
 # Byproducts of importing, building or type-checking the installed client; never generator output.
@@ -37,16 +37,12 @@ _GENERATOR_LOCK = threading.Lock()
 
 
 def generate(output: Path, spec: Path = SPEC, templates: Path = TEMPLATES) -> None:
-    """Generate the client from `spec` into `output`, replacing whatever is there but its CHANGELOG.md."""
-    changelog = output / CHANGELOG
-    kept = changelog.read_bytes() if changelog.is_file() else None
+    """Generate the client from `spec` into `output`, replacing what the generator writes (a CHANGELOG.md stays)."""
     with _GENERATOR_LOCK:
         report = _run_generator(output, spec, templates)
     if report:
         raise GenerationError(report)
     (output / PROVENANCE).write_text(provenance(spec, templates), encoding="utf-8")
-    if kept is not None:
-        changelog.write_bytes(kept)
 
 
 def _run_generator(output: Path, spec: Path, templates: Path) -> str:

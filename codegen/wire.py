@@ -154,14 +154,12 @@ def _body(
     request: httpx.Request, media_type: str, content_type: str, schema: Any, document: Mapping[str, Any]
 ) -> object:
     if media_type == "multipart/form-data":
+        # JSON Schema has no bytes: each part is checked as its text, read as the type its property declares.
         properties = resolve(schema, document).get("properties", {})
-        value: dict[str, object] = {}
-        for name, payload in _form_fields(request, content_type).items():
-            field = resolve(properties.get(name, {}), document)
-            # JSON Schema has no bytes: a file is checked as a placeholder string, anything else as its text.
-            binary = field.get("format") == "binary"
-            value[name] = "<file>" if binary else _typed(payload.decode(errors="replace"), field, document)
-        return value
+        return {
+            name: _typed(payload.decode(errors="replace"), properties.get(name, {}), document)
+            for name, payload in _form_fields(request, content_type).items()
+        }
     if "json" in media_type:
         return json.loads(request.content)
     return request.content.decode(errors="replace")
