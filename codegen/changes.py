@@ -79,6 +79,7 @@ def _rate_old_servers(changes: list[Change], backward: list[Change]) -> None:
             other.rule.severity
             for other in backward
             if other.rule.direction is not Direction.NEITHER
+            and other.direction is change.direction
             and (
                 other.location == change.location
                 # A moved operation is at another location on each side: the same rule on the same operation.
