@@ -64,6 +64,13 @@ generate: $(SYNCED) ## Regenerate generated_client/ from openapi.yaml
 check-generated: $(SYNCED) ## Fail if generated_client/ differs from a fresh generation
 	$(BIN)/python -m codegen check
 
+# make changes BASE=origin/main: what the spec edits since BASE (a git revision) break, for whom, which version next.
+BASE ?= origin/main
+
+.PHONY: changes
+changes: $(SYNCED) ## Report what openapi.yaml's changes since BASE break (BASE=<git ref>, default origin/main)
+	$(BIN)/python -m codegen changes "$(BASE):openapi.yaml" $(CHANGES_ARGS)
+
 .PHONY: validate-spec
 validate-spec: $(SYNCED) ## Validate openapi.yaml against the OpenAPI 3.1 schema
 	$(BIN)/openapi-spec-validator openapi.yaml

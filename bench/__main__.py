@@ -15,7 +15,7 @@ from typing import Any
 
 from PIL import Image
 
-from bench import clients, load, machine, report, suite
+from bench import changes, clients, load, machine, report, suite
 from bench.servers import PRISM, REPO_ROOT, Target, ceiling, mock, prism
 
 MEGABYTE = 1_000_000
@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                 results["bulk"].append(dataclasses.asdict(clients.bulk_embedding(target, images, concurrency)))
         print("Memory of large uploads")
         results["memory"] = measure_memory(scratch)
+        print("One change report (python -m codegen changes)")
+        results["changes"] = changes.measure(scratch)
     print("The contract suite, part by part")
     results["suite"] = [dataclasses.asdict(part) for part in suite.time_parts()]
     results["seconds"] = time.perf_counter() - started

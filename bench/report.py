@@ -6,6 +6,8 @@ from typing import Any
 
 import matplotlib
 
+from bench import changes
+
 matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt
 
@@ -96,6 +98,7 @@ def goals(results: dict[str, Any]) -> list[Goal]:
             f"peak RSS growth uploading {largest['megabytes']} MB under 20 MB", f"{growth_mib:.1f} MiB", growth_mib < 20
         )
     )
+    checks += [Goal(*goal) for goal in changes.goals(results)]
     return checks
 
 
@@ -281,6 +284,7 @@ def write(results: dict[str, Any], markdown: Path, plots: Path) -> None:
         "",
         f"![suite time]({relative}/suite.png)",
         "",
+        *changes.section(results),
         "## What was optimised",
         "",
         OPTIMISATIONS,

@@ -1,4 +1,7 @@
-"""Regeneration of generated_client/ from openapi.yaml, and the drift check that guards it."""
+"""Regeneration of generated_client/ from openapi.yaml, the drift check that guards it, and the change report.
+
+`python -m codegen changes` (codegen.changes) says what a spec edit breaks for clients generated before it.
+"""
 
 from codegen.regenerate import Drift, GenerationError, compare, find_drift, generate
 
