@@ -18,11 +18,13 @@ def test_a_python_change_with_no_spec_change_is_reported_as_a_generator_change(t
     assert report.changes == []
     found = {(effect.path, effect.detail) for effect in report.python}
     # generator_templates/client.py.jinja defaults `prefix` to "", the stock template to "Bearer"; the stock
-    # endpoint macros make the body optional (openapi-python-client#1451).
+    # endpoint macros make the body optional (openapi-python-client#1451); the stock errors.py has no
+    # MalformedResponse, which code written against ours may catch: its removal breaks that code.
     assert ("client.AuthenticatedClient.prefix", "default `''` -> `'Bearer'`") in found
     functions = "api.embeddings.embed_image.{asyncio, asyncio_detailed, sync, sync_detailed}.body"
     assert (functions, "now optional (default `UNSET`)") in found
-    assert (report.breaking, report.bump.value) == (False, "minor")
+    assert ("errors.MalformedResponse", "Public object was removed") in found
+    assert (report.breaking, report.bump.value) == (True, "major")
     text = markdown(report)
     assert "### Python API changes no spec change explains" in text
     assert "a generator or template change did" in text
