@@ -1,8 +1,9 @@
 """Evidence by execution: the client generated from OLD, run against what NEW allows.
 
 Responses: bodies drawn from NEW's schema of each changed response are fed to OLD's generated parser
-(`_parse_response` of the operation's module); an exception is a break, a result that contradicts its own
-annotations a warning, `None` for a status OLD never documented the loss of that response.
+(`_build_response` of the operation's module: what `sync_detailed` and the others make of an answer); an exception
+is a break, a result that contradicts its own annotations a warning, `None` for a status OLD never documented the
+loss of that response.
 Requests: arguments drawn from OLD's schemas (what OLD's users may pass) are sent by OLD's generated functions
 through an httpx `MockTransport`; each request a server implementing NEW would refuse is a break.
 Each failure comes with the smallest example hypothesis shrinks it to, from a fixed seed.
@@ -104,6 +105,17 @@ def _where(error: BaseException, root: Path) -> str:
     return f" at {Path(last.filename).relative_to(root).as_posix()}:{last.lineno}"
 
 
+def _raised(error: BaseException, root: Path) -> Failure:
+    """What the client raised, and the error of its own code underneath (`MalformedResponse` wraps the parser's)."""
+    cause = error.__cause__
+    if cause is None:
+        where = _where(error, root)
+        return Failure(f"{type(error).__name__}{where}", f"{type(error).__name__}: {error}{where}")
+    where = _where(cause, root)
+    inner = f"{type(cause).__name__}: {cause}{where}"
+    return Failure(f"{type(error).__name__} {type(cause).__name__}{where}", f"{type(error).__name__} from {inner}")
+
+
 def _responses(run: _Run, old_operation: Mapping[str, Any], new_operation: Mapping[str, Any], name: str) -> None:
     module = _module(run.old.client, module_name(name))
     if module is None:
@@ -133,10 +145,10 @@ def _responses(run: _Run, old_operation: Mapping[str, Any], new_operation: Mappi
 
         def check(body: Any, code: int = int(status)) -> Failure | None:
             try:
-                parsed = module._parse_response(client=client, response=httpx.Response(code, json=body))
-            except Exception as error:  # any exception of the old parser is the finding
-                where = _where(error, run.old.client.root)
-                return Failure(f"{type(error).__name__}{where}", f"{type(error).__name__}: {error}{where}")
+                # What `sync_detailed` and the others do with the answer: what their callers see.
+                parsed = module._build_response(client=client, response=httpx.Response(code, json=body)).parsed
+            except Exception as error:  # any exception of the old client is the finding
+                return _raised(error, run.old.client.root)
             if parsed is None:
                 return Failure("unparsed", f"returns None: OLD documents no {code} response")
             problems = violations(parsed, namespace)

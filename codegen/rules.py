@@ -169,8 +169,9 @@ _DOCUMENT_RULES = (
         RESPONSE,
         BREAKING,
         "non-JSON response media type added",
-        "the generated parser reads every documented body with `response.json()`: a non-JSON body raises",
-        "regenerate, and catch `json.JSONDecodeError` until then",
+        "the generated parser reads every documented body with `response.json()`: a non-JSON body raises "
+        "`errors.MalformedResponse`",
+        "regenerate, and catch `errors.MalformedResponse` until then",
     ),
     Rule(
         "response-media-type-removed",

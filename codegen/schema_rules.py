@@ -10,7 +10,10 @@ BREAKING, WARNING, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
 REQUEST, RESPONSE, NEITHER = Direction.REQUEST, Direction.RESPONSE, Direction.NEITHER
 
 _UNCHECKED = "the generated parser does not check it (`cast`, or a plain `d.pop`)"
-_CHECKED = "the generated parser of this value raises on it (`from_dict`, a literal enum's `check_...`, a `const`)"
+_CHECKED = (
+    "the generated parser of this value raises on it (`from_dict`, a literal enum's `check_...`, a `const`): "
+    "`errors.MalformedResponse`"
+)
 
 SCHEMA_RULES = (
     # Types.
@@ -76,8 +79,8 @@ SCHEMA_RULES = (
         RESPONSE,
         BREAKING,
         "a response value may take a value it could not (enum member added, enum or const removed or changed)",
-        "with `literal_enums`, the generated `check_...` raises `TypeError: Unexpected value`; a string or "
-        "number `const` raises `ValueError`",
+        "with `literal_enums`, the generated `check_...` raises `TypeError: Unexpected value`, a string or "
+        "number `const` `ValueError`: the client raises `errors.MalformedResponse` from it",
         "regenerate: the old client raises on such a response",
     ),
     Rule(
@@ -216,7 +219,7 @@ SCHEMA_RULES = (
         RESPONSE,
         BREAKING,
         "required response property removed",
-        "`from_dict` pops it without a default: `KeyError`",
+        "`from_dict` pops it without a default: `KeyError`, and the client raises `errors.MalformedResponse` from it",
         "regenerate: the old client raises on every such response",
     ),
     Rule(
@@ -232,7 +235,8 @@ SCHEMA_RULES = (
         RESPONSE,
         BREAKING,
         "response property became optional",
-        "`from_dict` pops a required property without a default: `KeyError` when it is missing",
+        "`from_dict` pops a required property without a default: `errors.MalformedResponse` from a `KeyError` when "
+        "it is missing",
         "regenerate, and handle `UNSET`",
     ),
     Rule(

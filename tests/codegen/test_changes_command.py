@@ -141,7 +141,9 @@ def test_the_report_on_a_breaking_edit_names_the_change_its_python_effect_and_a_
     assert "response property became optional: `msg` became optional" in markdown
     assert "annotation `str` -> `Unset | str`" in markdown  # the Python effect
     # The failing example: a body NEW allows, without msg, on which the old client raised.
-    assert "raised `KeyError: 'msg' at memories_client/models/image_embedding_response.py:" in markdown
+    # What sync_detailed raises: the project's templates wrap the parser's own error.
+    raised = "raised `MalformedResponse from KeyError: 'msg' at memories_client/models/image_embedding_response.py:"
+    assert raised in markdown
     assert 'on `{"code": 0, "data": {"embedding": [0.0]}}`, which NEW allows' in markdown
     assert "- **Migration**: regenerate, and handle `UNSET`" in markdown
 

@@ -45,7 +45,7 @@ def test_the_json_report_has_the_documented_fields(tmp_path: Path) -> None:
     assert change["sites"] == ["embedImage response 200: data.model"]
     (evidence,) = change["evidence"]
     assert evidence["kind"] == "exception"
-    assert evidence["message"].startswith("TypeError: Unexpected value 'siglip'")
+    assert evidence["message"].startswith("MalformedResponse from TypeError: Unexpected value 'siglip'")
     assert evidence["example"]["data"]["model"] == "siglip"
     assert [effect["detail"] for effect in change["python"]] == ["`Literal` gains 'siglip'"]
 
