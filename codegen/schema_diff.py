@@ -320,12 +320,26 @@ class SchemaDiff:
         context: Context,
     ) -> None:
         old_keyword, new_keyword = _union_keyword(old), _union_keyword(new)
+        if (old_members is None) != (new_members is None) and (
+            json_types(old, self.old_document) == json_types(new, self.new_document)
+        ):
+            before, after = old_keyword or f"type {old.get('type')}", new_keyword or f"type {new.get('type')}"
+            self.emit("documentation-changed", location, f"the same types respelled: {before} -> {after}", context)
         if old_members is not None and new_members is not None:
             if old_keyword != new_keyword:
                 self.emit("union-keyword-changed", location, f"{old_keyword} -> {new_keyword}", context)
             old_order, new_order = [kind for kind, *_ in old_members], [kind for kind, *_ in new_members]
             if old_order != new_order and sorted(old_order) == sorted(new_order):
                 self.emit("union-reordered", location, f"{old_keyword} {old_order} -> {new_order}", context)
+        if old_members is not None and new_members is not None:
+            # What stands beside the members (a `default`, a bound) holds for all of them.
+            outer = ("type", "anyOf", "oneOf")
+            self._keywords(
+                {key: value for key, value in old.items() if key not in outer},
+                {key: value for key, value in new.items() if key not in outer},
+                location,
+                context,
+            )
         old_branches = self._branches(old, old_members)
         new_branches = self._branches(new, new_members)
         for kind in [kind for kind in old_branches if kind in new_branches]:
@@ -455,7 +469,19 @@ class SchemaDiff:
         old_properties, new_properties = old.get("properties", {}), new.get("properties", {})
         old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
         request = context.direction is Direction.REQUEST
-        for name in ordered_keys(old_properties, new_properties):
+        declared = ordered_keys(old_properties, new_properties)
+        # A name `required` lists without declaring it: no attribute, but a body without it is refused all the same.
+        for name in ordered_keys(dict.fromkeys(old.get("required", [])), dict.fromkeys(new.get("required", []))):
+            if name not in declared and (name in old_required) != (name in new_required):
+                became = "required" if name in new_required else "optional"
+                detail = f"`{name}` (declared in no `properties`) became {became}"
+                self.emit(
+                    f"{context.direction.value}-property-became-{became}",
+                    f"{location}/required",
+                    detail,
+                    context.into_property(name),
+                )
+        for name in declared:
             here = f"{location}/properties/{name}"
             inner = context.into_property(name)
             if name not in new_properties:
