@@ -274,7 +274,7 @@ def _grouped(effects: list[PythonEffect]) -> list[PythonEffect]:
 
 
 def diff_surfaces(old: Surface, new: Surface) -> list[PythonEffect]:
-    """Our part of the comparison: modules, functions, attrs `__init__`s and attributes, `Literal`s."""
+    """Our part of the comparison: modules, functions, attrs `__init__`s and attributes, `Literal`s (ungrouped)."""
     differ = _Differ()
     gone, arrived = old.modules - new.modules, new.modules - old.modules
     for path in sorted(gone):
@@ -301,7 +301,7 @@ def diff_surfaces(old: Surface, new: Surface) -> list[PythonEffect]:
             differ.add("literal-members-removed", path, f"`Literal` loses {', '.join(sorted(gone))}", WARNING)
         if arrived:
             differ.add("literal-members-added", path, f"`Literal` gains {', '.join(sorted(arrived))}", WARNING)
-    return _grouped(differ.effects)
+    return differ.effects
 
 
 def _griffe_effects(old: griffe.Module, new: griffe.Module, ours: list[PythonEffect]) -> list[PythonEffect]:
@@ -326,4 +326,5 @@ def diff_packages(old_root: Path, new_root: Path, package: str) -> list[PythonEf
     """Every change of the public Python API from the package in `old_root` to the one in `new_root`."""
     old, new = load_package(old_root, package), load_package(new_root, package)
     ours = diff_surfaces(surface(old), surface(new))
-    return ours + _griffe_effects(old, new, ours)
+    # griffe's findings are held to ours function by function, before `sync`, `asyncio`... are grouped into one.
+    return _grouped(ours + _griffe_effects(old, new, ours))

@@ -89,3 +89,12 @@ def test_an_attrs_field_without_init_is_no_argument() -> None:
     attribute = module["x"]
     assert isinstance(attribute, griffe.Attribute)
     assert _field(attribute) is None
+
+
+def test_griffe_repeats_nothing_ours_report_for_every_function_of_an_operation(tmp_path: Path) -> None:
+    old_root, new_root = _client_of(tmp_path, None), _client_of(tmp_path, "header-parameter-required-added")
+    effects = [(effect.kind, effect.path, effect.detail) for effect in diff_packages(old_root, new_root, PACKAGE)]
+    # griffe says "Parameter was added as required" of sync, sync_detailed, asyncio and asyncio_detailed: ours
+    # already says so, once for the four.
+    functions = "api.embeddings.embed_image.{asyncio, asyncio_detailed, sync, sync_detailed}"
+    assert effects == [("argument-added", f"{functions}.x_request_id", "added, required")]
