@@ -152,7 +152,7 @@ def _responses(run: _Run, old_operation: Mapping[str, Any], new_operation: Mappi
             if parsed is None:
                 return Failure("unparsed", f"returns None: OLD documents no {code} response")
             problems = violations(parsed, namespace)
-            return Failure(f"type {problems[0]}", problems[0]) if problems else None
+            return Failure(f"type {problems[0].signature}", str(problems[0])) if problems else None
 
         if key not in run.parsed:
             run.parsed[key] = smallest_failures(values, check, seed=run.seed, examples=run.examples)
@@ -251,7 +251,7 @@ def _requests(run: _Run, old_key: tuple[str, str], old_operation: Mapping[str, A
             if not refused:
                 return None
             first = refused[0]
-            return Failure(f"{first.part} {first.path} {first.reason}", first.reason, first.part, first.path)
+            return Failure(f"{first.part} {first.path} {first.keyword}", first.reason, first.part, first.path)
 
         for example, failure in smallest_failures(values, check, seed=run.seed, examples=run.examples):
             shown = {"body": _jsonable(example["body"]), **_jsonable(example["parameters"])}  # type: ignore[dict-item]

@@ -26,11 +26,16 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a server implementing the spec refuses a request: the part, the path into its value, the reason."""
+    """Why a server implementing the spec refuses a request: the part, the path into its value, the reason.
+
+    `keyword` names the check that fails (a JSON Schema keyword, `required`, `security`...): refusals of two values
+    by the same check are one refusal.
+    """
 
     part: str
     path: tuple[str, ...]
     reason: str
+    keyword: str
 
 
 def error_paths(error: ValidationError) -> list[tuple[str, ...]]:
@@ -169,11 +174,11 @@ def refusals(request: httpx.Request, document: Mapping[str, Any]) -> list[Refusa
     """Why a server implementing `document` refuses `request` (its URL path is the API path); none: it accepts it."""
     found = _operation(request, document)
     if found is None:
-        return [Refusal("", (), f"{request.method} {request.url.path}: no such operation (404)")]
+        return [Refusal("", (), f"{request.method} {request.url.path}: no such operation (404)", "operation")]
     path, method, path_values = found
     operation = document["paths"][path][method]
     if not _authenticated(request, document, operation):
-        return [Refusal("", (), "no credential where the security scheme wants one (401)")]
+        return [Refusal("", (), "no credential where the security scheme wants one (401)", "security")]
     refused = []
     parameters = [*document["paths"][path].get("parameters", []), *operation.get("parameters", [])]
     for parameter in (resolve(node, document) for node in parameters):
@@ -187,29 +192,32 @@ def refusals(request: httpx.Request, document: Mapping[str, Any]) -> list[Refusa
         }.get(str(where))
         if text is None:
             if parameter.get("required") or where == "path":
-                refused.append(Refusal(part, (), f"required {where} parameter `{name}` missing (400)"))
+                refused.append(Refusal(part, (), f"required {where} parameter `{name}` missing (400)", "required"))
             continue
         schema = parameter.get("schema", {})
         errors = schema_errors(_typed(text, schema, document), schema, document)
-        refused += [Refusal(part, (), f"{where} parameter `{name}`: {error.message} (400)") for error in errors]
+        refused += [
+            Refusal(part, (), f"{where} parameter `{name}`: {error.message} (400)", str(error.validator))
+            for error in errors
+        ]
     body = resolve(operation.get("requestBody", {}), document)
     content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";")[0].strip().lower()
     if not request.content and not media_type:
         if body.get("required"):
-            refused.append(Refusal("request", (), "request body required (400)"))
+            refused.append(Refusal("request", (), "request body required (400)", "required"))
         return refused
     content = body.get("content", {})
     if media_type not in content:
-        refused.append(Refusal(f"request {media_type}", (), f"{media_type} is not accepted (415)"))
+        refused.append(Refusal(f"request {media_type}", (), f"{media_type} is not accepted (415)", "content"))
         return refused
     schema = content[media_type].get("schema", {})
     try:
         value = _body(request, media_type, content_type, schema, document)
     except (ValueError, FormParserError) as error:
-        return [*refused, Refusal(f"request {media_type}", (), f"unreadable body: {error} (400)")]
+        return [*refused, Refusal(f"request {media_type}", (), f"unreadable body: {error} (400)", "unreadable")]
     refused += [
-        Refusal(f"request {media_type}", blamed, f"{error.message} (400)")
+        Refusal(f"request {media_type}", blamed, f"{error.message} (400)", str(error.validator))
         for error in schema_errors(value, schema, document)
         for blamed in error_paths(error)
     ]

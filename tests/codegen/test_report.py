@@ -1,6 +1,7 @@
 """The report as a whole: a generator change with no spec change, the JSON shape, the changelog regeneration keeps."""
 
 from pathlib import Path
+from typing import Any
 
 from codegen.changes import compare
 from codegen.regenerate import CHANGELOG, SPEC, generate
@@ -68,3 +69,26 @@ def test_a_changelog_entry_sorts_changes_into_keep_a_changelog_sections(tmp_path
     entry = changelog_entry(compare(read_spec(str(old)), read_spec(str(new))))
     assert entry.startswith("## [3.0.0] - ")
     assert "### Removed\n\n- **Breaking:** operation removed: POST /upload removed (uploadAsset).\n" in entry
+
+
+def _report(tmp_path: Path, case: str) -> Any:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(spec_text(None), encoding="utf-8")
+    new.write_text(spec_text(case), encoding="utf-8")
+    return as_json(compare(read_spec(str(old)), read_spec(str(new))))
+
+
+def test_values_refused_by_one_check_are_one_failure(tmp_path: Path) -> None:
+    # "re_0", "re_1", "re_2" all fail the new pattern: one failure, with the smallest of them.
+    changes = _report(tmp_path, "asset-id-pattern-tightened")["changes"]
+    change = next(change for change in changes if change["rule"] == "request-constraint-tightened")
+    assert [(item["kind"], item["example"]) for item in change["evidence"]] == [
+        ("rejected", {"body": {"asset_id": "re_0", "model": "mobileclip"}})
+    ]
+
+
+def test_values_of_one_wrong_type_are_one_failure(tmp_path: Path) -> None:
+    changes = _report(tmp_path, "asset-id-may-be-an-integer")["changes"]
+    change = next(change for change in changes if change["rule"] == "response-type-widened-unchecked")
+    (evidence,) = change["evidence"]
+    assert evidence["message"] == "data.asset_id: int 0 where str is declared"

@@ -36,24 +36,26 @@ def test_a_multipart_file_is_a_file_and_its_text_fields_are_read_as_their_type()
 @pytest.mark.parametrize(
     ("request_", "expected"),
     [
-        (_request("/nowhere", headers=KEY), Refusal("", (), "POST /nowhere: no such operation (404)")),
+        (_request("/nowhere", headers=KEY), Refusal("", (), "POST /nowhere: no such operation (404)", "operation")),
         (
             _request("/embeddings/image", json={"asset_id": "re_1", "model": "mobileclip"}),
-            Refusal("", (), "no credential where the security scheme wants one (401)"),
+            Refusal("", (), "no credential where the security scheme wants one (401)", "security"),
         ),
         (
             _request("/embeddings/image", headers={**KEY, "Content-Type": "text/plain"}, content=b"x"),
-            Refusal("request text/plain", (), "text/plain is not accepted (415)"),
+            Refusal("request text/plain", (), "text/plain is not accepted (415)", "content"),
         ),
         (
             _request("/embeddings/image", headers=KEY, json={"asset_id": "re_1"}),
-            Refusal("request application/json", ("model",), "'model' is a required property (400)"),
+            Refusal("request application/json", ("model",), "'model' is a required property (400)", "required"),
         ),
         (
             _request("/embeddings/image", headers=KEY, json={"asset_id": "asset-1", "model": "mobileclip"}),
-            Refusal("request application/json", ("asset_id",), "'asset-1' does not match '^re_[0-9]+$' (400)"),
+            Refusal(
+                "request application/json", ("asset_id",), "'asset-1' does not match '^re_[0-9]+$' (400)", "pattern"
+            ),
         ),
-        (_request("/upload", headers=KEY), Refusal("request", (), "request body required (400)")),
+        (_request("/upload", headers=KEY), Refusal("request", (), "request body required (400)", "required")),
     ],
 )
 def test_refusals(request_: httpx.Request, expected: Refusal) -> None:
@@ -66,10 +68,15 @@ def test_parameters_are_checked_where_they_travel(tmp_path: Path) -> None:
     spec = load_spec(written)
     body = {"asset_id": "re_1", "model": "mobileclip"}
     (missing,) = refusals(_request("/embeddings/image", headers=KEY, json=body), spec)
-    assert missing == Refusal("parameter query dimensions", (), "required query parameter `dimensions` missing (400)")
+    assert missing == Refusal(
+        "parameter query dimensions", (), "required query parameter `dimensions` missing (400)", "required"
+    )
     request = _request("/embeddings/image", headers=KEY, json=body, params={"dimensions": "0"})
     (small,) = refusals(request, spec)
     assert small == Refusal(
-        "parameter query dimensions", (), "query parameter `dimensions`: 0 is less than the minimum of 1 (400)"
+        "parameter query dimensions",
+        (),
+        "query parameter `dimensions`: 0 is less than the minimum of 1 (400)",
+        "minimum",
     )
     assert refusals(_request("/embeddings/image", headers=KEY, json=body, params={"dimensions": "8"}), spec) == []
