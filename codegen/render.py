@@ -24,9 +24,20 @@ def _ordered(report: Report) -> list[Change]:
 
 
 def _sites(change: Change) -> str:
-    sites = sorted(site.describe() for site in change.sites)
+    return _listed(sorted(site.describe() for site in change.sites))
+
+
+def _listed(sites: list[str]) -> str:
     shown = ", ".join(sites[:_MAX_SITES])
     return shown + (f" and {len(sites) - _MAX_SITES} more" if len(sites) > _MAX_SITES else "")
+
+
+def _grouped(evidence: list[Evidence]) -> list[tuple[str, Evidence]]:
+    """The same failure on the same example at several sites (one shared error envelope...): one line, every site."""
+    groups: dict[tuple[str, str, str], list[Evidence]] = {}
+    for item in evidence:
+        groups.setdefault((item.kind, item.message, _example(item.example)), []).append(item)
+    return [(_listed([item.site.describe() for item in items]), items[0]) for items in groups.values()]
 
 
 def _example(value: object) -> str:
@@ -76,7 +87,7 @@ def markdown(report: Report) -> str:
         lines += ["| # | severity | change | where | Python | evidence |", "|---|---|---|---|---|---|"]
         for number, change in enumerate(changes, 1):
             python = f"{len(change.python)} change(s)" if change.python else "none"
-            evidence = f"{len(change.evidence)} failure(s)" if change.evidence else "none"
+            evidence = f"{len(_grouped(change.evidence))} failure(s)" if change.evidence else "none"
             lines.append(
                 f"| {number} | {_MARK[change.severity]} | `{change.rule.name}`: {change.detail} | "
                 f"`{change.location}` | {python} | {evidence} |"
@@ -93,8 +104,8 @@ def markdown(report: Report) -> str:
         lines.append(f"- **What the generator makes of it**: {change.rule.python}")
         if change.python:
             lines += ["- **Python API of the regenerated client**:", *_python_lines(change.python)]
-        for item in change.evidence:
-            lines.append(f"- **Evidence** ({item.site.describe()}): {_evidence_line(item)}")
+        for sites, item in _grouped(change.evidence):
+            lines.append(f"- **Evidence** ({sites}): {_evidence_line(item)}")
         if change.old_servers is not Severity.INFO:
             lines.append(f"- **Against servers still at OLD**, a client generated from NEW: {change.old_servers.value}")
         lines += [f"- **Migration**: {change.rule.hint}", ""]
@@ -107,7 +118,7 @@ def markdown(report: Report) -> str:
         lines.append("")
     if report.unexplained:
         lines += ["### Failures no spec change explains", ""]
-        lines += [f"- {item.site.describe()}: {_evidence_line(item)}" for item in report.unexplained]
+        lines += [f"- {sites}: {_evidence_line(item)}" for sites, item in _grouped(report.unexplained)]
         lines.append("")
     return "\n".join(lines)
 

@@ -92,3 +92,17 @@ def test_values_of_one_wrong_type_are_one_failure(tmp_path: Path) -> None:
     change = next(change for change in changes if change["rule"] == "response-type-widened-unchecked")
     (evidence,) = change["evidence"]
     assert evidence["message"] == "data.asset_id: int 0 where str is declared"
+
+
+def test_one_failure_at_many_sites_is_one_line_naming_them(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(spec_text(None), encoding="utf-8")
+    new.write_text(spec_text("error-envelope-msg-optional"), encoding="utf-8")
+    report = compare(read_spec(str(old)), read_spec(str(new)))
+    (change,) = report.changes
+    assert len(change.evidence) == 20  # each error status of both operations
+    text = markdown(report)
+    (line,) = [line for line in text.splitlines() if line.startswith("- **Evidence**")]
+    assert line.startswith("- **Evidence** (embedImage response 400: msg, embedImage response 401: msg, ")
+    assert " and 16 more): the client generated from OLD raised `MalformedResponse from KeyError: 'msg'" in line
+    assert "| 1 failure(s) |" in text
