@@ -61,10 +61,18 @@ def _changes(arguments: argparse.Namespace) -> int:
     print(json.dumps(as_json(report), indent=2) if arguments.format == "json" else text)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with Path(summary).open("a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-    if arguments.changelog is not None:
-        write_changelog(arguments.changelog, changelog_entry(report))
+        try:
+            with Path(summary).open("a", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+        except OSError as error:
+            raise UsageError(f"GITHUB_STEP_SUMMARY {summary}: {error.strerror or error}") from None
+    if arguments.changelog is not None and report.severity is not None:  # identical specs: nothing to record
+        try:
+            write_changelog(arguments.changelog, changelog_entry(report))
+        except OSError as error:
+            raise UsageError(f"--changelog {arguments.changelog}: {error.strerror or error}") from None
+        except UnicodeError:
+            raise UsageError(f"--changelog {arguments.changelog}: not UTF-8 text") from None
     threshold = _FAIL_ON[arguments.fail_on]
     severity = report.severity
     fails = threshold is not None and severity is not None and severity.rank >= threshold.rank

@@ -180,7 +180,10 @@ def _section(change: Change) -> str:
 
 
 def changelog_entry(report: Report, on: date | None = None) -> str:
-    """The entry for the client package's CHANGELOG.md (Keep a Changelog), under NEW's version."""
+    """The entry for the client package's CHANGELOG.md (Keep a Changelog), under NEW's version.
+
+    Under `[Unreleased]` while NEW's version is not bumped enough: NEW's version may be OLD's, whose entry stays.
+    """
     sections: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": []}
     for change in _ordered(report):
         mark = "**Breaking:** " if change.severity is Severity.BREAKING else ""
@@ -189,7 +192,10 @@ def changelog_entry(report: Report, on: date | None = None) -> str:
     for effect in report.python:
         mark = "**Breaking:** " if effect.severity is Severity.BREAKING else ""
         sections["Changed"].append(f"- {mark}Python API: {effect.describe()} (generator or templates).")
-    lines = [f"## [{report.new_version}] - {(on or date.today()).isoformat()}", ""]
+    heading = (
+        _UNRELEASED if report.version_problem else f"## [{report.new_version}] - {(on or date.today()).isoformat()}"
+    )
+    lines = [heading, ""]
     for title, entries in sections.items():
         if entries:
             lines += [f"### {title}", "", *entries, ""]
@@ -198,6 +204,7 @@ def changelog_entry(report: Report, on: date | None = None) -> str:
     return "\n".join(lines)
 
 
+_UNRELEASED = "## [Unreleased]"
 _HEADER = (
     "# Changelog\n\nChanges of the generated client `memories-client`, written by `python -m codegen changes "
     "--changelog`.\nThe format follows [Keep a Changelog](https://keepachangelog.com/en/1.1.0/); versions follow "
@@ -206,12 +213,13 @@ _HEADER = (
 
 
 def write_changelog(path: Path, entry: str) -> None:
-    """Put `entry` first in the changelog at `path`, replacing an entry for the same version."""
+    """Put `entry` first in the changelog at `path`, replacing an entry for the same version and `[Unreleased]`."""
     text = path.read_text(encoding="utf-8") if path.exists() else _HEADER
     heading = entry.splitlines()[0]
-    version = re.escape(heading.split("]")[0] + "]")
-    # Drop an older entry for this version (up to the next entry or the end).
-    text = re.sub(rf"^{version}.*?(?=^## \[|\Z)", "", text, flags=re.MULTILINE | re.DOTALL)
+    # Drop an older entry for this version, and what was written before the version was bumped (up to the next
+    # entry or the end).
+    for version in {re.escape(heading.split("]")[0] + "]"), re.escape(_UNRELEASED)}:
+        text = re.sub(rf"^{version}.*?(?=^## \[|\Z)", "", text, flags=re.MULTILINE | re.DOTALL)
     first = re.search(r"^## \[", text, flags=re.MULTILINE)
     at = first.start() if first else len(text)
     head, rest = text[:at].rstrip("\n") + "\n\n", text[at:].lstrip("\n")

@@ -181,3 +181,39 @@ def test_the_changelog_entry_goes_first_and_replaces_one_of_the_same_version(tmp
     text = changelog.read_text(encoding="utf-8")
     assert text.index("## [3.0.0]") < text.index("## [2.1.0]")
     assert "- **Breaking:** response property became optional: `msg` became optional" in text
+
+
+def test_an_entry_before_the_version_is_bumped_is_unreleased_and_keeps_the_released_one(tmp_path: Path) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    released = "# Changelog\n\n## [2.0.0] - 2026-01-01\n\n### Added\n\n- Everything.\n"
+    changelog.write_text(released, encoding="utf-8")
+    old, new = _specs(tmp_path, SERVER_MOVED)  # still version 2.0.0, OLD's
+    _run(old, new, "--changelog", str(changelog))
+    text = changelog.read_text(encoding="utf-8")
+    assert text.index("## [Unreleased]\n\n### Added\n\n- server added") < text.index("## [2.0.0] - 2026-01-01")
+    assert text.endswith("## [2.0.0] - 2026-01-01\n\n### Added\n\n- Everything.\n")
+    bumped = tmp_path / "bumped.yaml"
+    bumped.write_text(SERVER_MOVED.replace("version: 2.0.0", "version: 2.1.0"), encoding="utf-8")
+    _run(old, str(bumped), "--changelog", str(changelog))
+    text = changelog.read_text(encoding="utf-8")
+    assert "[Unreleased]" not in text  # released as 2.1.0
+    assert text.index("## [2.1.0] - ") < text.index("## [2.0.0] - 2026-01-01")
+
+
+def test_identical_specs_write_no_changelog_entry(tmp_path: Path) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## [2.0.0] - 2026-01-01\n\n- Everything.\n", encoding="utf-8")
+    _run(*_specs(tmp_path, BASE), "--changelog", str(changelog))
+    assert changelog.read_text(encoding="utf-8") == "# Changelog\n\n## [2.0.0] - 2026-01-01\n\n- Everything.\n"
+
+
+def test_an_unwritable_changelog_or_step_summary_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = _specs(tmp_path, SERVER_MOVED)
+    missing = tmp_path / "no-such-folder" / "CHANGELOG.md"
+    status, _, err = _run(*specs, "--changelog", str(missing))
+    assert (status, err) == (2, f"python -m codegen changes: --changelog {missing}: No such file or directory\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder
+    status, _, err = _run(*specs)
+    assert (status, err) == (2, f"python -m codegen changes: GITHUB_STEP_SUMMARY {tmp_path}: Is a directory\n")
