@@ -93,9 +93,7 @@ def _rate_old_servers(changes: list[Change], backward: list[Change]) -> None:
 def _attach_python(effects: list[PythonEffect], changes: list[Change]) -> list[PythonEffect]:
     """Give each Python change to the spec changes with its name (`Class.attribute`, else `Class`); return the rest."""
     unexplained = []
-    candidates = [
-        change for change in changes if not change.rule.documentation and change.rule.name != "documentation-changed"
-    ]
+    candidates = [change for change in changes if not change.rule.documentation]
     for effect in effects:
         owners = [change for change in candidates if change.anchors & effect.anchors]
         if not owners:

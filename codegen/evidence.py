@@ -11,7 +11,6 @@ Each failure comes with the smallest example hypothesis shrinks it to, from a fi
 
 import inspect
 import io
-import json
 import traceback
 import typing
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from codegen.drawing import Failure, UnsupportedSchema, inline, smallest_failure
 from codegen.naming import attribute_name, module_name
 from codegen.operation_diff import operation_id, operation_pairs, operations
 from codegen.ratings import Direction
+from codegen.schema_diff import canonical
 from codegen.wire import error_paths, refusals, schema_errors
 from memories_spec import resolve
 
@@ -73,10 +73,6 @@ def _json_schema(response: Mapping[str, Any]) -> Any | None:
         if "json" in media_type and "schema" in media:
             return media["schema"]
     return None
-
-
-def _canonical(schema: Any, document: Mapping[str, Any]) -> str:
-    return json.dumps(inline(schema, document), sort_keys=True, default=str)
 
 
 def _module(client: GeneratedClient, name: str) -> ModuleType | None:
@@ -133,8 +129,8 @@ def _responses(run: _Run, old_operation: Mapping[str, Any], new_operation: Mappi
             continue
         try:
             key = (
-                _canonical(new_schema, run.new.document),
-                "" if old_schema is None else _canonical(old_schema, run.old.document),
+                canonical(inline(new_schema, run.new.document)),
+                "" if old_schema is None else canonical(inline(old_schema, run.old.document)),
                 old_response is not None,
             )
             if key[0] == key[1]:
@@ -289,7 +285,7 @@ def attach(evidence: list[Evidence], changes: list[Change]) -> list[Evidence]:
         best: list[Change] = []
         depth = -1
         for change in changes:
-            if change.rule.documentation or change.rule.name == "documentation-changed":
+            if change.rule.documentation:
                 continue
             for site in change.sites:
                 same_part = (site.operation, site.part) == (item.site.operation, item.site.part)

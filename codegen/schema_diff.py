@@ -170,8 +170,9 @@ def ordered_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return [*old, *(key for key in new if key not in old)]
 
 
-def _canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True)
+def canonical(value: object) -> str:
+    """A JSON value (a schema, an enum member, a document) as one string: equal values, equal strings."""
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _simple_members(schema: Schema, document: Mapping[str, Any]) -> list[tuple[str, Schema, int]] | None:
@@ -360,7 +361,7 @@ class SchemaDiff:
         target = member.get("$ref") if isinstance(member, Mapping) else None
         if isinstance(target, str):
             return self.renames.get(target, target) if old else target
-        return _canonical(resolve(member, document))
+        return canonical(resolve(member, document))
 
     def _union(self, old: Schema, new: Schema, location: str, context: Context, nodes: tuple[Any, Any]) -> None:
         """Unions of schemas (not of plain types); a schema that is no union is a union of itself (as written)."""
@@ -395,8 +396,8 @@ class SchemaDiff:
         old_values, new_values = _values(old), _values(new)
         if old_values is None and new_values is None:
             return
-        old_set = None if old_values is None else {_canonical(value) for value in old_values}
-        new_set = None if new_values is None else {_canonical(value) for value in new_values}
+        old_set = None if old_values is None else {canonical(value) for value in old_values}
+        new_set = None if new_values is None else {canonical(value) for value in new_values}
         if old_set == new_set:
             if old.get("enum") != new.get("enum") and "enum" in old and "enum" in new:
                 self.emit("enum-reordered", location, f"{old['enum']} -> {new['enum']}", context)

@@ -5,7 +5,6 @@ and its sites; components no operation uses are compared on their own. Whatever 
 reported as `unclassified-change`, never passed over.
 """
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +22,7 @@ from codegen.operation_diff import (
 )
 from codegen.ratings import Direction
 from codegen.rules import RULES
-from codegen.schema_diff import DOCUMENTATION, SCHEMAS, SchemaDiff, ordered_keys
+from codegen.schema_diff import DOCUMENTATION, SCHEMAS, SchemaDiff, canonical, ordered_keys
 from memories_spec import resolve
 
 _DOCUMENT_KEYS = frozenset({"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs"})
@@ -32,10 +31,6 @@ _REFERENCED_SECTIONS = frozenset(
     {"schemas", "securitySchemes", "responses", "parameters", "headers", "requestBodies", "examples", "links"}
 )
 Document = Mapping[str, Any]
-
-
-def _canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _without_documentation(node: Any) -> Any:
@@ -91,7 +86,7 @@ class SpecDiff:
         self._paths()
         self._unused_schemas()
         found = self.found.changes()
-        if not found and _canonical(self.old) != _canonical(self.new):
+        if not found and canonical(self.old) != canonical(self.new):
             # Never silence, and never a patch release by default: what no comparison here looks at may matter.
             self.emit("unclassified-change", "#", "the documents differ where no rule looks")
             found = self.found.changes()
@@ -106,9 +101,9 @@ class SpecDiff:
         added = [name for name in new_schemas if name not in old_schemas]
         renames: dict[str, str] = {}
         for name in removed:
-            shape = _canonical(_without_documentation(old_schemas[name]))
+            shape = canonical(_without_documentation(old_schemas[name]))
             twin = next(
-                (other for other in added if _canonical(_without_documentation(new_schemas[other])) == shape), None
+                (other for other in added if canonical(_without_documentation(new_schemas[other])) == shape), None
             )
             location = SCHEMAS + name
             if twin is None:
@@ -137,7 +132,7 @@ class SpecDiff:
                 continue
             before, after = old_schemas[old_name], new_schemas[new_name]
             anchors = class_anchors(old_name, before) | class_anchors(new_name, after)
-            if _canonical(_without_documentation(before)) != _canonical(_without_documentation(after)):
+            if canonical(_without_documentation(before)) != canonical(_without_documentation(after)):
                 self.emit("unused-schema-changed", location, f"`{new_name}` changed", anchors=anchors)
             elif before.get("title") != after.get("title"):
                 self.emit(

@@ -19,9 +19,8 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from codegen.drawing import inline
+from codegen.operation_diff import operations
 from memories_spec import resolve
-
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,13 @@ def schema_errors(value: object, schema: Any, document: Mapping[str, Any]) -> li
 
 
 def _operation(request: httpx.Request, document: Mapping[str, Any]) -> tuple[str, str, Mapping[str, str]] | None:
-    for path, item in document.get("paths", {}).items():
+    for path, method in operations(document):
         pattern = "^" + re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$"
         try:
             found = re.match(pattern, request.url.path)
         except re.error:
             found = None
-        method = request.method.lower()
-        if found and method in item and method in METHODS:
+        if found and method == request.method.lower():
             return path, method, found.groupdict()
     return None
 
