@@ -27,10 +27,13 @@ from schemathesis.reporting.har import HarWriter
 
 from memories_contract import profiles, schemathesis_hooks
 from memories_contract.budget import RequestBudget, capping_requests
+from memories_contract.curl import with_key_from_environment
 from memories_contract.outcomes import Finding, Outcome, Status
 from memories_spec import SPEC_PATH
 
 SUITE = "schemathesis"
+# The check whose requests carry no key or a made-up one: its curl commands must not send API_KEY.
+_AUTH_CHECK = "ignored_auth"
 # The check a failure of an `after_run` belongs to, from the title schemathesis gives it.
 _AFTER_RUN_CHECK = re.compile(r"`(\w+)`")
 
@@ -125,7 +128,10 @@ def _tally(event: events.ScenarioFinished, tallies: dict[str, _Tally]) -> None:
             info = node.failure_info
             if node.status is EngineStatus.FAILURE and info is not None:
                 failure = info.failure
-                tally.fail(failure.operation or event.recorder.label, failure.title, failure.message, info.code_sample)
+                sample = info.code_sample
+                if node.name != _AUTH_CHECK:
+                    sample = with_key_from_environment(sample)
+                tally.fail(failure.operation or event.recorder.label, failure.title, failure.message, sample)
             elif node.status is EngineStatus.ERROR:
                 tally.fail(event.recorder.label, "the check itself crashed", "", None)
 
