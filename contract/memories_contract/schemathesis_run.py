@@ -153,12 +153,13 @@ def _warning_outcomes(collector: WarningCollector, stopped_by_cap: bool) -> list
     outcomes = []
     for kind in collector.config.warnings.fail_on:
         name, labels = f"warning[{kind.value}]", standing.get(kind.value, [])
-        if not labels:
-            outcomes.append(Outcome(SUITE, name, Status.PASSED, "not raised"))
-        elif stopped_by_cap:
-            # `st run` judges no warning of an interrupted run: a later phase may withdraw it.
-            summary = f"raised for {', '.join(labels)}, but the request cap stopped schemathesis before it was settled"
+        if stopped_by_cap:
+            # `st run` judges no warning of an interrupted run: a later phase may raise it, or withdraw it.
+            raised = f" (raised so far for {', '.join(labels)})" if labels else ""
+            summary = f"not judged: the request cap stopped schemathesis first{raised}"
             outcomes.append(Outcome(SUITE, name, Status.NOT_RUN, summary))
+        elif not labels:
+            outcomes.append(Outcome(SUITE, name, Status.PASSED, "not raised"))
         else:
             message = f"schemathesis's `{kind.value}` warning, which `[warnings] fail-on` makes a failure"
             findings = tuple(Finding(f"{label}: {message}") for label in labels)
