@@ -4,7 +4,7 @@ schemathesis with every check, within one request cap; JUnit, HAR and a markdown
 The key comes from the API_KEY environment variable, a second key for the ownership probe from API_KEY_2, so that
 neither shows in a process list. The plan, with its cost, is printed before the first request; --dry-run prints it
 and sends nothing. Exit 0: the deployment honours the contract; 1: it breaks it; 2: it could not be tested (no key,
-a URL that is no http(s) URL, nothing answering, no API there, the key refused).
+a URL that is no http(s) URL, nothing answering, no API there, the key refused, a rate limit that does not lift).
 """
 
 import argparse
@@ -19,9 +19,9 @@ from memories_contract import probe_run, profiles, reports
 from memories_contract.budget import RequestBudget
 from memories_contract.exchanges import TIMEOUT_SECONDS, WRONG_KEY, Credential, Sender
 from memories_contract.facts import PRICES
-from memories_contract.outcomes import Outcome, Status
+from memories_contract.outcomes import CannotTest, Outcome, Status
 from memories_contract.plan import Plan, make_plan
-from memories_contract.preflight import CannotTest, check_url
+from memories_contract.preflight import check_url
 from memories_contract.probes import Pictures, preflight_calls, probes
 
 PROG = "memories-conformance"
@@ -104,7 +104,7 @@ def _run(
     budget = RequestBudget(plan.limit)
     secrets = [keys[Credential.KEY], keys[Credential.SECOND_KEY]]
     with httpx.Client(base_url=url, timeout=TIMEOUT_SECONDS) as client:
-        sender = Sender(client, keys, budget)
+        sender = Sender(client, keys, budget, plan.calls)
         print("probes:", flush=True)
         outcomes: list[Outcome] = probe_run.run(sender, url, plan, preflight_calls(pictures), folder / "files", _say)
     har_entries = []

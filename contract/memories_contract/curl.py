@@ -1,9 +1,9 @@
-"""curl commands that send a probe's request again, the key left out: the command reads it from the environment."""
+"""curl commands that send a failing request again, the key left out: the command reads it from the environment."""
 
 import shlex
 from pathlib import Path
 
-from memories_contract.exchanges import WRONG_KEY, Credential, Exchange
+from memories_contract.exchanges import FILTERED, WRONG_KEY, Credential, Exchange
 from memories_contract.facts import KEY_HEADER
 
 
@@ -12,8 +12,7 @@ def reproduce(exchange: Exchange, files: Path) -> str:
     call = exchange.call
     words = ["curl", "--request", "POST", "--url", shlex.quote(exchange.url or call.path)]
     if call.credential in (Credential.KEY, Credential.SECOND_KEY):
-        # Double quotes: the shell puts the key in, so that it never shows in a report.
-        words += ["--header", f'"{KEY_HEADER}: ${call.credential.value}"']
+        words += ["--header", _key_from_environment(call.credential)]
     elif call.credential is Credential.WRONG:
         words += ["--header", shlex.quote(f"{KEY_HEADER}: {WRONG_KEY}")]
     if call.by_asset_id:
@@ -27,3 +26,14 @@ def reproduce(exchange: Exchange, files: Path) -> str:
             words += ["--form", shlex.quote(f"model={call.model}")]
         words += ["--form", shlex.quote(f"file=@{saved};type={call.file.media_type}")]
     return " ".join(words)
+
+
+def with_key_from_environment(command: str) -> str:
+    """schemathesis's curl command for a request that carried API_KEY, which it shows filtered out: read from
+    the environment instead, so that the command sends the request again."""
+    return command.replace(f"-H '{KEY_HEADER}: {FILTERED}'", f"-H {_key_from_environment(Credential.KEY)}")
+
+
+def _key_from_environment(credential: Credential) -> str:
+    # Double quotes: the shell puts the key in, so that it never shows in a report.
+    return f'"{KEY_HEADER}: ${credential.value}"'

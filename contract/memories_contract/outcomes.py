@@ -1,7 +1,12 @@
-"""What a run found, probe by probe and check by check: the one shape the reports are written from."""
+"""What a run found, probe by probe and check by check: the one shape the reports are written from; or that it could
+not judge the deployment at all."""
 
 import enum
 from dataclasses import dataclass
+
+
+class CannotTest(Exception):
+    """The run cannot judge the deployment (exit 2): the one line that says why."""
 
 
 class Status(enum.Enum):

@@ -10,14 +10,11 @@ from urllib.parse import urlsplit
 
 from memories_contract.exchanges import Exchange
 from memories_contract.facts import documented_status
+from memories_contract.outcomes import CannotTest
 from memories_spec import load_spec
 
 # The production server's base URL, which the spec names first: what a URL without the base path lacks.
 EXAMPLE_BASE_URL: str = load_spec()["servers"][0]["url"]
-
-
-class CannotTest(Exception):
-    """The run cannot judge the deployment: the one line that says why."""
 
 
 def check_url(url: str) -> None:

@@ -8,9 +8,9 @@
 - `similarity`: each image is nearer its own re-encoded, slightly resized copy than every other picture of the run
   (an ordering, not a threshold: real models and the mock differ in scale; four pictures, so that random vectors pass
   by chance about once in 2,400 runs);
-- `refusal[...]`: a text file gets a 4xx; an empty file, a truncated PNG and a truncated JPEG a 400, never a 5xx;
-  an unknown model a 400, by either method; a missing or a wrong key a 401; each refusal in the documented envelope,
-  with `code` equal to the status;
+- `refusal[...]`: a text file gets a 400 or a 415; an empty file, a truncated PNG and a truncated JPEG a 400, never a
+  5xx; an unknown model a 400, by either method; a missing or a wrong key a 401; each refusal in the documented
+  envelope, with `code` equal to the status;
 - `ownership`: an asset uploaded with API_KEY is not found with API_KEY_2 (not run without that second key).
 """
 
@@ -234,11 +234,17 @@ def _refusals(pictures: Pictures) -> list[Probe]:
     def exactly(status: int) -> tuple[Callable[[int], bool], str]:
         return (lambda answered: answered == status), str(status)
 
-    client_error: tuple[Callable[[int], bool], str] = (lambda answered: 400 <= answered < 500), "a 4xx"
+    # A file that is no image is refused as such: 400, or 415 (no accepted type). Another 4xx (401, 403, 413, 429...)
+    # refuses it for something else, and shows nothing about how the deployment takes a text file.
+    unsupported = documented_status("UnsupportedMediaType")
+    not_an_image: tuple[Callable[[int], bool], str] = (
+        (lambda answered: answered in (bad_request, unsupported)),
+        f"{bad_request} or {unsupported}",
+    )
     text = FilePart("notes.txt", b"memories-conformance: this file is text, not an image.\n", "text/plain")
     empty = FilePart("empty.png", b"", "image/png")
     cases: list[tuple[str, Call, tuple[Callable[[int], bool], str]]] = [
-        ("text file", embed_file(text, model), client_error),
+        ("text file", embed_file(text, model), not_an_image),
         ("empty file", embed_file(empty, model), exactly(bad_request)),
         ("truncated PNG", embed_file(pictures.truncated("image/png"), model), exactly(bad_request)),
         ("truncated JPEG", embed_file(pictures.truncated("image/jpeg"), model), exactly(bad_request)),

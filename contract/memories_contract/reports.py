@@ -103,7 +103,8 @@ def _finding_text(outcome: Outcome) -> list[str]:
 
 def har(exchanges: Iterable[Exchange], schemathesis_entries: Sequence[dict[str, Any]]) -> str:
     """The HAR of the run: the probes' exchanges, then schemathesis's (already filtered by schemathesis)."""
-    entries = [_har_entry(exchange) for exchange in exchanges if exchange.url] + list(schemathesis_entries)
+    sent = [attempt for exchange in exchanges for attempt in (*exchange.waited_out, exchange) if attempt.url]
+    entries = [_har_entry(attempt) for attempt in sent] + list(schemathesis_entries)
     document = {
         "log": {
             "version": harfile.HAR_VERSION,

@@ -155,6 +155,9 @@ def test_a_failing_deployment_fails_with_a_curl_per_failure(
     assert unsent == [section for section in sections if "```sh\ncurl " not in section]
     assert len(unsent) < len(sections) // 2
     assert '--header "Authorization: $API_KEY"' in summary
+    # schemathesis's commands too read the key from the environment, rather than send the word it filtered it to.
+    assert '```sh\ncurl -X POST -H "Authorization: $API_KEY"' in summary
+    assert "[Filtered]" not in summary
     assert DOCUMENTED_TEST_KEY not in summary + capsys.readouterr().out
 
 

@@ -12,7 +12,7 @@ import httpx
 
 from memories_contract import reports
 from memories_contract.budget import RequestBudget
-from memories_contract.curl import reproduce
+from memories_contract.curl import reproduce, with_key_from_environment
 from memories_contract.exchanges import Credential, Sender, embed_asset, embed_file
 from memories_contract.outcomes import Finding, Outcome, Status
 from memories_contract.probes import Pictures, preflight_calls
@@ -87,3 +87,17 @@ def test_the_curl_of_a_probe_sends_its_request_again(tmp_path: Path) -> None:
     headers = {header["name"]: header["value"] for header in har["log"]["entries"][0]["request"]["headers"]}
     assert headers["authorization"] == "[Filtered]"
     assert har["log"]["entries"][1]["request"]["postData"]["params"][1]["fileName"] == "truncated-scene-0.png"
+
+
+def test_schemathesiss_curl_reads_the_key_it_filtered_out_from_the_environment() -> None:
+    with run_mock(Settings(access_log=False)) as mock:
+        # As schemathesis writes a failing request: the key filtered out, which no server accepts.
+        filtered = f"curl -X POST -H 'Authorization: [Filtered]' {mock.base_url}/upload"
+        command = with_key_from_environment(filtered)
+        assert DOCUMENTED_TEST_KEY not in command
+        environment = {**os.environ, "API_KEY": DOCUMENTED_TEST_KEY}
+        answers = [
+            json.loads(subprocess.run(["sh", "-c", line + " --silent"], env=environment, capture_output=True).stdout)
+            for line in (filtered, command)
+        ]
+    assert [answer["code"] for answer in answers] == [401, 415]  # the key accepted; the upload has no multipart body
