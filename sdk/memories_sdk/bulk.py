@@ -143,19 +143,26 @@ async def run_in_tasks(
     for index, error in plan.unreadable:
         on_result(index, error)
     waiting = iter(plan.groups)
+    failures: list[Exception] = []
 
     async def worker() -> None:
-        for file, indexes in waiting:  # one iterator for all workers: each group is taken once
-            try:
-                result: ImageResult = await send(file)
-            except MemoriesError as error:
-                result = error
-            for index in indexes:
-                on_result(index, result)
+        try:
+            for file, indexes in waiting:  # one iterator for all workers: each group is taken once
+                try:
+                    result: ImageResult = await send(file)
+                except MemoriesError as error:
+                    result = error
+                for index in indexes:
+                    on_result(index, result)
+        except Exception as error:  # a callback's (or a bug's): it ends the call, as in run_in_threads
+            failures.append(error)
+            workers.cancel_scope.cancel()
 
     async with anyio.create_task_group() as workers:
         for _ in range(min(concurrency, len(plan.groups))):
             workers.start_soon(worker)
+    if failures:  # raised as it is, not inside the ExceptionGroup a task group would wrap it in
+        raise failures[0]
 
 
 def _outcome(send: Callable[[FileInput], ImageEmbeddingResponse], file: FileInput) -> ImageResult:

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
@@ -66,8 +67,14 @@ def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Pa
     images = pictures(tmp_path, range(6))
     files: list[FileInput] = [*images[:2], b"not an image", images[2], tmp_path / "missing.png", *images[3:]]
     steps: list[Progress] = []
+    threads: set[int] = set()
+
+    def report(progress: Progress) -> None:
+        steps.append(progress)
+        threads.add(threading.get_ident())
+
     with counting_mock() as mock:
-        results = image_many(mock.base_url, mock.api_key, asynchronous)(files, concurrency=3, on_progress=steps.append)
+        results = image_many(mock.base_url, mock.api_key, asynchronous)(files, concurrency=3, on_progress=report)
         with Memories(mock.api_key, base_url=mock.base_url) as client:
             expected = [client.embeddings.image(file=image, model="mobileclip").data.embedding for image in images]
     assert [type(result) for result in results] == [
@@ -82,6 +89,25 @@ def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Pa
     assert [(step.completed, step.total) for step in steps] == [(done, 8) for done in range(1, 9)]
     assert [step.failed for step in steps][-1] == 2
     assert all(later.failed >= earlier.failed for earlier, later in itertools.pairwise(steps))
+    assert threads == {threading.get_ident()}  # the caller's thread, never a worker's
+
+
+class Stop(Exception):
+    """What a progress callback raises to end the call."""
+
+
+@CLIENTS
+def test_an_error_of_the_progress_callback_ends_the_call_and_is_raised_as_it_is(
+    tmp_path: Path, asynchronous: bool
+) -> None:
+    def stop(progress: Progress) -> None:
+        raise Stop(progress)
+
+    images = pictures(tmp_path, range(5))
+    with counting_mock(delay=0.05) as mock, pytest.raises(Stop) as stopped:  # not inside an ExceptionGroup
+        image_many(mock.base_url, mock.api_key, asynchronous)(images, concurrency=1, on_progress=stop)
+    assert stopped.value.args == (Progress(1, 0, 5),)
+    assert mock.paths.count(EMBED_PATH) <= 2  # the images not yet started were not sent
 
 
 @CLIENTS
