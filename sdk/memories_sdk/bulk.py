@@ -4,8 +4,9 @@ Before any request, the inputs are grouped by content: only inputs of the same s
 never read twice. Each group is one request; its result (or typed error) becomes the result of every input in it.
 """
 
+import io
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -107,10 +108,20 @@ class Collector:
         return [self._results[index] for index in range(self._progress.total)]
 
 
-def check_concurrency(concurrency: int) -> None:
-    """Refuse a concurrency that would send nothing."""
+def start(
+    files: Iterable[FileInput], concurrency: int, on_progress: Callable[[Progress], object] | None
+) -> tuple[list[FileInput], Collector]:
+    """The inputs of an `image_many` call, and the collector of their results; arguments that cannot work refused.
+
+    One path, bytes or file given in place of a list is refused: a str is an iterable of characters, and a binary
+    file one of lines, that would each be taken for an image.
+    """
+    if isinstance(files, str | bytes | os.PathLike | io.IOBase):
+        raise TypeError(f"image_many() takes a list of images, not one {type(files).__name__}: use image() for one")
     if concurrency < 1:
         raise ValueError(f"concurrency must be 1 or more, not {concurrency}")
+    inputs = list(files)
+    return inputs, Collector(len(inputs), on_progress)
 
 
 def run_in_threads(

@@ -153,3 +153,14 @@ def test_an_unseekable_stream_is_read_once_and_sent_whole(tmp_path: Path) -> Non
 def test_a_concurrency_below_one_is_refused(asynchronous: bool) -> None:
     with pytest.raises(ValueError, match="concurrency must be 1 or more"):
         image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)([b"x"], concurrency=0)
+
+
+@CLIENTS
+def test_one_image_in_place_of_a_list_is_refused(tmp_path: Path, asynchronous: bool) -> None:
+    (image,) = pictures(tmp_path, range(1))
+    call = image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)
+    with image.open("rb") as opened:
+        # mypy lets a str and a binary file through: they are iterables of str and of bytes, each a FileInput.
+        for one in (str(image), image, image.read_bytes(), opened):
+            with pytest.raises(TypeError, match=r"takes a list of images, not one \w+: use image\(\) for one"):
+                call(one)
