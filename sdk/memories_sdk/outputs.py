@@ -3,6 +3,8 @@
 A JSONL file gets one line per image as each finishes, in one write, so that a run stopped at any moment leaves
 whole lines. On a second run its embedded paths are skipped; its error lines are dropped (the file is rewritten
 whole, then renamed over the old one) so that those images are tried again and each path keeps one line.
+A JSONL output that is no regular file (/dev/stdout, a named
+pipe) is only written; a .npy file, renamed into place, must be a regular one.
 """
 
 import json
@@ -28,6 +30,13 @@ class Output(Protocol):
     def close(self) -> None: ...
 
 
+def _holds_a_file(path: Path) -> bool:
+    """Whether `path` is a file to resume; a folder is refused, and False for no file or one that is no regular file."""
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: --output takes a file")
+    return path.is_file()
+
+
 def error_fields(error: MemoriesError) -> dict[str, Any]:
     """An error as the JSONL error object: HTTP status and API code when there were any, and a message."""
     status = error.status_code if isinstance(error, APIStatusError | MalformedResponseError) else None
@@ -44,7 +53,7 @@ class JsonlOutput:
         self.embedded: set[str] = set()
         self.dropped_partial_line = False
         try:
-            if path.exists():
+            if _holds_a_file(path):
                 self._resume(model)
             self._file = path.open("ab")
         except OSError as error:
@@ -122,12 +131,17 @@ class NpyOutput:
         self.values = npy.float32_rows()
         self.width = 0
         self.paths: list[str] = []
+        for target in (path, self.paths_file):  # fail now, not after the work
+            try:
+                if not target.parent.is_dir():
+                    raise OutputError(f"cannot write {target}: no folder {target.parent}")
+                if not _holds_a_file(target) and target.exists():
+                    raise OutputError(f"cannot write {target}: it must be a regular file (written whole, then renamed)")
+            except OSError as error:  # a folder that cannot be searched
+                raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
         if path.exists() or self.paths_file.exists():
             self._resume()
         self.embedded = set(self.paths)
-        for target in (path, self.paths_file):  # fail now, not after the work
-            if not target.parent.is_dir():
-                raise OutputError(f"cannot write {target}: no folder {target.parent}")
 
     def add(self, path: str, model: str, result: ImageResult) -> None:
         if isinstance(result, MemoriesError):

@@ -149,6 +149,9 @@ def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
         (["embed", "<photos>", "--model", "multimodalembedding@001", "--output", "<mobileclip-out>"], "mobileclip"),
         (["embed", "<photos>", "--model", "mobileclip", "--output", "<foreign-out>"], "line 2 of"),
         (["embed", "<photos>", "--model", "mobileclip", "--output", "<photos>/none/out.jsonl"], "cannot write"),
+        (["embed", "<photos>", "--model", "mobileclip", "--output", "<photos>"], "is a folder"),
+        (["embed", "<photos>", "--model", "mobileclip", "--output", "<photos>", "--format", "npy"], "is a folder"),
+        (["embed", "<photos>", "--model", "mobileclip", "--output", "/dev/null", "--format", "npy"], "regular file"),
         (["embed", "<photos>", "--model", "resnet", "--output", "<out>"], "invalid choice: 'resnet'"),
         (["embed", "<photos>", "--model", "mobileclip", "--output", "<out>", "--concurrency", "0"], "1 or more"),
         (["embed", "<photos>", "--output", "<out>"], "--model"),
@@ -160,6 +163,9 @@ def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
         "other-model",
         "foreign-file",
         "no-folder",
+        "output-is-a-folder",
+        "npy-output-is-a-folder",
+        "npy-output-is-a-device",
         "model",
         "concurrency",
         "no-model",
@@ -268,6 +274,21 @@ def embedded_paths(output: Path) -> list[str]:
         assert np.load(output).shape == (len(listing["paths"]), 512)
         return list(listing["paths"])
     return [line["path"] for line in lines(output) if "embedding" in line]
+
+
+def test_output_to_a_pipe_is_written_without_resuming(mock: CountingMock, photos: Path) -> None:
+    env = {"MEMORIES_API_KEY": mock.api_key, "MEMORIES_BASE_URL": mock.base_url}
+    command = ("embed", photos / "a.png", photos / "b.jpg", "--model", "mobileclip", "--output", "/dev/stdout")
+    with cli(*command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=30)  # it once waited to read the pipe it was to write
+        finally:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert sorted(json.loads(line)["path"] for line in stdout.splitlines()) == [
+        str(photos / "a.png"),
+        str(photos / "b.jpg"),
+    ]
 
 
 def test_a_terminal_gets_a_progress_bar_with_the_failures(mock: CountingMock, photos: Path, tmp_path: Path) -> None:
