@@ -49,7 +49,7 @@ progress: a bar on stderr, with rate, time left and failures, when stderr is a t
   summary are printed on stderr in any case.
 
 exit status: 0 every image embedded, 1 some failed, 2 usage error (an option, no MEMORIES_API_KEY, a PATH that
-  does not exist or holds no image, a FILE that cannot be resumed), 130 interrupted by Ctrl-C.
+  does not exist or holds no image, a FILE that cannot be resumed or written), 130 interrupted by Ctrl-C.
 
 example:
   MEMORIES_API_KEY=sk-... memories embed photos/ --model multimodalembedding@001 --output vectors.jsonl"""

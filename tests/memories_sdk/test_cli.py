@@ -291,6 +291,31 @@ def test_output_to_a_pipe_is_written_without_resuming(mock: CountingMock, photos
     ]
 
 
+def test_an_output_that_fills_up_is_one_line_and_keeps_whole_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for seed in range(8):
+        (folder / f"{seed}.png").write_bytes(encode(scene(seed, (32, 24))))
+    output = tmp_path / "vectors.jsonl"
+    # The largest file the process may write: room for two lines of 512 numbers and part of a third, as on a full disk.
+    limited = f"import resource, runpy; resource.setrlimit(resource.RLIMIT_FSIZE, (14000, 14000)); {RUN_MODULE}"
+    arguments = ["embed", str(folder), "--model", "mobileclip", "--output", str(output), "--concurrency", "1"]
+    with counting_mock() as mock:
+        env = {**os.environ, "MEMORIES_API_KEY": mock.api_key, "MEMORIES_BASE_URL": mock.base_url}
+        full = subprocess.run([sys.executable, "-c", limited, *arguments], env=env, capture_output=True, timeout=60)
+        written = lines(output)  # whole lines only: the one that did not fit is not left half written
+        assert 1 <= len(written) < 8
+        assert full.returncode == 2, full.stderr
+        assert full.stderr.splitlines()[-1] == f"memories embed: error: cannot write {output}: File too large".encode()
+        assert b"Traceback" not in full.stderr
+        resumed = subprocess.run([sys.executable, "-m", "memories_sdk", *arguments], env=env, capture_output=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert sorted(line["path"] for line in lines(output)) == sorted(str(path) for path in folder.iterdir())
+
+
+RUN_MODULE = "import sys; sys.argv[0] = 'memories'; runpy.run_module('memories_sdk', run_name='__main__')"
+
+
 def test_a_terminal_gets_a_progress_bar_with_the_failures(mock: CountingMock, photos: Path, tmp_path: Path) -> None:
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
