@@ -137,19 +137,23 @@ def embed(
 
 
 def find_images(paths: Sequence[str]) -> list[str]:
-    """The files named, and the image files in the folders named, each once, in the order given (folders sorted)."""
+    """The files named, and the image files in the folders named, each once, in the order given (folders sorted).
+
+    Each path is normalised (`./photos/`, `photos//sub/..` and `photos` name the same files), so that a second run
+    finds in the output the paths the first one wrote, however the folder was typed.
+    """
     found: dict[str, None] = {}
     for given in paths:
         if os.path.isdir(given):
             for folder, subfolders, names in os.walk(given):
                 subfolders.sort()
                 found.update(
-                    (os.path.join(folder, name), None)
+                    (os.path.normpath(os.path.join(folder, name)), None)
                     for name in sorted(names)
                     if Path(name).suffix.lower() in IMAGE_TYPES
                 )
         elif os.path.exists(given):
-            found[given] = None
+            found[os.path.normpath(given)] = None
         else:
             raise UsageError(f"{given}: no such file or folder")
     if not found:

@@ -126,6 +126,30 @@ def test_npy_writes_a_float32_array_and_its_paths_and_resumes(
     assert np.array_equal(np.load(output)[:4], vectors)  # what was there is kept
 
 
+def test_a_folder_named_another_way_is_resumed_all_the_same(
+    mock: CountingMock,
+    photos: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    output = tmp_path / "vectors.jsonl"
+    monkeypatch.chdir(photos.parent)
+    assert run(capsys, "embed", "photos", "--model", "mobileclip", "--output", output)[0] == 1
+    sent = mock.paths.count(EMBED_PATH)
+    for spelling in ("./photos", "photos/./", "photos//sub/../"):
+        status, stderr = run(capsys, "embed", spelling, "photos/a.png", "--model", "mobileclip", "--output", output)
+        assert (status, stderr[-1]) == (1, f"memories: 0 embedded, 1 failed, 4 already in {output}")
+    assert mock.paths.count(EMBED_PATH) == sent + 3  # only the broken image, each time
+    assert sorted(line["path"] for line in lines(output)) == [
+        "photos/a.png",
+        "photos/b.jpg",
+        "photos/broken.png",
+        "photos/sub/c.webp",
+        "photos/sub/copy-of-a.PNG",
+    ]
+
+
 def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
     mock: CountingMock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
