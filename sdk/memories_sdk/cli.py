@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"memories embed: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before the requests (searching folders, reading FILE): nothing was written yet
+        print("memories: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 def embed(
@@ -109,6 +112,8 @@ def embed(
 ) -> int:
     """`memories embed`: the exit status."""
     images = find_images(paths)
+    if not os.environ.get("MEMORIES_API_KEY", "").strip():  # create_client's message names its api_key= too
+        raise UsageError("no API key: set MEMORIES_API_KEY")
     try:
         client = AsyncMemories(base_url=base_url)
     except ConfigurationError as error:

@@ -340,6 +340,36 @@ def test_an_output_that_fills_up_is_one_line_and_keeps_whole_lines(tmp_path: Pat
 RUN_MODULE = "import sys; sys.argv[0] = 'memories'; runpy.run_module('memories_sdk', run_name='__main__')"
 
 
+def test_ctrl_c_before_any_request_is_one_line_and_exit_130(
+    mock: CountingMock,
+    photos: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walk = os.walk
+
+    def interrupted_walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C while a large folder is searched
+        return walk(top)
+
+    monkeypatch.setattr(os, "walk", interrupted_walk)
+    try:
+        status, stderr = run(capsys, "embed", photos, "--model", "mobileclip", "--output", tmp_path / "v.jsonl")
+    except KeyboardInterrupt:
+        pytest.fail("the KeyboardInterrupt escaped main(): a traceback")
+    assert (status, stderr) == (130, ["memories: interrupted"])
+    assert mock.paths == []
+
+
+def test_no_api_key_names_the_variable_only(
+    photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEMORIES_API_KEY", " ")
+    status, stderr = run(capsys, "embed", photos, "--model", "mobileclip", "--output", tmp_path / "v.jsonl")
+    assert (status, stderr) == (2, ["memories embed: error: no API key: set MEMORIES_API_KEY"])
+
+
 def test_a_terminal_gets_a_progress_bar_with_the_failures(mock: CountingMock, photos: Path, tmp_path: Path) -> None:
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
