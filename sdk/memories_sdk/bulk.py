@@ -163,6 +163,8 @@ async def run_in_tasks(
                     result: ImageResult = await send(file)
                 except MemoriesError as error:
                     result = error
+                if failures:  # answers that came with the failing one: the call has ended, as in run_in_threads
+                    return
                 for index in indexes:
                     on_result(index, result)
         except Exception as error:  # a callback's (or a bug's): it ends the call, as in run_in_threads

@@ -19,7 +19,7 @@ from memories_sdk import (
     Progress,
     UnsupportedMediaTypeError,
 )
-from memories_sdk.bulk import ImageResult
+from memories_sdk.bulk import ImageResult, Plan, run_in_tasks
 from memories_sdk.files import FileInput
 from tests.memories_sdk.conftest import Pipe, counting_mock
 
@@ -164,3 +164,28 @@ def test_one_image_in_place_of_a_list_is_refused(tmp_path: Path, asynchronous: b
         for one in (str(image), image, image.read_bytes(), opened):
             with pytest.raises(TypeError, match=r"takes a list of images, not one \w+: use image\(\) for one"):
                 call(one)
+
+
+def test_after_a_callback_error_no_other_answer_is_reported() -> None:
+    # Four answers that come at the same moment: the callback fails on the first, and never hears of the others
+    # (memories embed would write lines after the one that could not be written).
+    answered = anyio.Event()
+    sending: list[FileInput] = []
+    reported: list[int] = []
+
+    async def send(file: FileInput) -> ImageEmbeddingResponse:
+        sending.append(file)
+        if len(sending) == 4:
+            answered.set()
+        await answered.wait()
+        return ImageEmbeddingResponse.from_dict({"code": 200, "msg": "success", "data": {"embedding": [1.0]}})
+
+    def record(index: int, result: ImageResult) -> None:
+        reported.append(index)
+        raise Stop(index)
+
+    plan = Plan(groups=[(b"%d" % index, [index]) for index in range(4)])
+    with pytest.raises(Stop):
+        anyio.run(run_in_tasks, plan, send, 4, record)
+    assert len(sending) == 4
+    assert len(reported) == 1
