@@ -9,6 +9,7 @@ pipe) is only written; a .npy file, renamed into place, must be a regular one.
 
 import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,7 +70,8 @@ class JsonlOutput:
             self.embedded.add(path)
         # ASCII: a file name that is no UTF-8 (a surrogate escape) is written as \udcXX, and read back the same.
         line = memoryview(json.dumps(record, separators=(",", ":")).encode() + b"\n")
-        end = self._file.tell() if self._file.seekable() else None
+        # Where the file ends, not the offset: after a failed write the offset is past the end the truncation left.
+        end = self._file.seek(0, os.SEEK_END) if self._file.seekable() else None
         try:
             while line:
                 line = line[self._file.write(line) :]
