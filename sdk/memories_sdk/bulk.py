@@ -4,8 +4,9 @@ Before any request, the inputs are grouped by content: only inputs of the same s
 never read twice. Each group is one request; its result (or typed error) becomes the result of every input in it.
 """
 
+import io
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -107,10 +108,20 @@ class Collector:
         return [self._results[index] for index in range(self._progress.total)]
 
 
-def check_concurrency(concurrency: int) -> None:
-    """Refuse a concurrency that would send nothing."""
+def start(
+    files: Iterable[FileInput], concurrency: int, on_progress: Callable[[Progress], object] | None
+) -> tuple[list[FileInput], Collector]:
+    """The inputs of an `image_many` call, and the collector of their results; arguments that cannot work refused.
+
+    One path, bytes or file given in place of a list is refused: a str is an iterable of characters, and a binary
+    file one of lines, that would each be taken for an image.
+    """
+    if isinstance(files, str | bytes | os.PathLike | io.IOBase):
+        raise TypeError(f"image_many() takes a list of images, not one {type(files).__name__}: use image() for one")
     if concurrency < 1:
         raise ValueError(f"concurrency must be 1 or more, not {concurrency}")
+    inputs = list(files)
+    return inputs, Collector(len(inputs), on_progress)
 
 
 def run_in_threads(
@@ -143,19 +154,28 @@ async def run_in_tasks(
     for index, error in plan.unreadable:
         on_result(index, error)
     waiting = iter(plan.groups)
+    failures: list[Exception] = []
 
     async def worker() -> None:
-        for file, indexes in waiting:  # one iterator for all workers: each group is taken once
-            try:
-                result: ImageResult = await send(file)
-            except MemoriesError as error:
-                result = error
-            for index in indexes:
-                on_result(index, result)
+        try:
+            for file, indexes in waiting:  # one iterator for all workers: each group is taken once
+                try:
+                    result: ImageResult = await send(file)
+                except MemoriesError as error:
+                    result = error
+                if failures:  # answers that came with the failing one: the call has ended, as in run_in_threads
+                    return
+                for index in indexes:
+                    on_result(index, result)
+        except Exception as error:  # a callback's (or a bug's): it ends the call, as in run_in_threads
+            failures.append(error)
+            workers.cancel_scope.cancel()
 
     async with anyio.create_task_group() as workers:
         for _ in range(min(concurrency, len(plan.groups))):
             workers.start_soon(worker)
+    if failures:  # raised as it is, not inside the ExceptionGroup a task group would wrap it in
+        raise failures[0]
 
 
 def _outcome(send: Callable[[FileInput], ImageEmbeddingResponse], file: FileInput) -> ImageResult:

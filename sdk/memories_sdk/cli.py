@@ -49,7 +49,7 @@ progress: a bar on stderr, with rate, time left and failures, when stderr is a t
   summary are printed on stderr in any case.
 
 exit status: 0 every image embedded, 1 some failed, 2 usage error (an option, no MEMORIES_API_KEY, a PATH that
-  does not exist or holds no image, a FILE that cannot be resumed), 130 interrupted by Ctrl-C.
+  does not exist or holds no image, a FILE that cannot be resumed or written), 130 interrupted by Ctrl-C.
 
 example:
   MEMORIES_API_KEY=sk-... memories embed photos/ --model multimodalembedding@001 --output vectors.jsonl"""
@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"memories embed: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before the requests (searching folders, reading FILE): nothing was written yet
+        print("memories: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 def embed(
@@ -109,6 +112,8 @@ def embed(
 ) -> int:
     """`memories embed`: the exit status."""
     images = find_images(paths)
+    if not os.environ.get("MEMORIES_API_KEY", "").strip():  # create_client's message names its api_key= too
+        raise UsageError("no API key: set MEMORIES_API_KEY")
     try:
         client = AsyncMemories(base_url=base_url)
     except ConfigurationError as error:
@@ -137,19 +142,23 @@ def embed(
 
 
 def find_images(paths: Sequence[str]) -> list[str]:
-    """The files named, and the image files in the folders named, each once, in the order given (folders sorted)."""
+    """The files named, and the image files in the folders named, each once, in the order given (folders sorted).
+
+    Each path is normalised (`./photos/`, `photos//sub/..` and `photos` name the same files), so that a second run
+    finds in the output the paths the first one wrote, however the folder was typed.
+    """
     found: dict[str, None] = {}
     for given in paths:
         if os.path.isdir(given):
             for folder, subfolders, names in os.walk(given):
                 subfolders.sort()
                 found.update(
-                    (os.path.join(folder, name), None)
+                    (os.path.normpath(os.path.join(folder, name)), None)
                     for name in sorted(names)
                     if Path(name).suffix.lower() in IMAGE_TYPES
                 )
         elif os.path.exists(given):
-            found[given] = None
+            found[os.path.normpath(given)] = None
         else:
             raise UsageError(f"{given}: no such file or folder")
     if not found:

@@ -14,15 +14,7 @@ from memories_client.models import (
     ImageEmbeddingFileRequest,
     ImageEmbeddingResponse,
 )
-from memories_sdk.bulk import (
-    Collector,
-    ImageResult,
-    Progress,
-    check_concurrency,
-    plan_requests,
-    run_in_tasks,
-    run_in_threads,
-)
+from memories_sdk.bulk import ImageResult, Progress, plan_requests, run_in_tasks, run_in_threads, start
 from memories_sdk.files import FileInput, upload_file
 from memories_sdk.raw import RawResponse, raw_response
 
@@ -97,9 +89,7 @@ class Embeddings:
         Inputs with identical content are sent once and share one result. `on_progress` is called in this thread
         after each input finishes.
         """
-        check_concurrency(concurrency)
-        inputs = list(files)
-        collector = Collector(len(inputs), on_progress)
+        inputs, collector = start(files, concurrency, on_progress)
         send = self.with_raw_response._image
         run_in_threads(
             plan_requests(inputs), lambda file: send(file, None, model).parse(), concurrency, collector.record
@@ -160,9 +150,7 @@ class AsyncEmbeddings:
         Inputs with identical content are sent once and share one result. `on_progress` is called after each
         input finishes.
         """
-        check_concurrency(concurrency)
-        inputs = list(files)
-        collector = Collector(len(inputs), on_progress)
+        inputs, collector = start(files, concurrency, on_progress)
         plan = await anyio.to_thread.run_sync(plan_requests, inputs)  # reads files that share a size
         send = self.with_raw_response._image
 

@@ -1,11 +1,15 @@
 """Where `memories embed` writes: a JSONL file, or a .npy array with its paths; each resumes what it already holds.
 
 A JSONL file gets one line per image as each finishes, in one write, so that a run stopped at any moment leaves
-whole lines. On a second run its embedded paths are skipped; its error lines are dropped (the file is rewritten
-whole, then renamed over the old one) so that those images are tried again and each path keeps one line.
+whole lines; a line that does not fit (a full disk) is cut off again. On a second run its embedded paths are
+skipped; its error lines are dropped (the file is rewritten whole, then renamed over the old one) so that those
+images are tried again and each path keeps one line. A JSONL output that is no regular file (/dev/stdout, a named
+pipe) is only written; a .npy file, renamed into place, must be a regular one.
 """
 
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,6 +32,13 @@ class Output(Protocol):
     def close(self) -> None: ...
 
 
+def _holds_a_file(path: Path) -> bool:
+    """Whether `path` is a file to resume; a folder is refused, and False for no file or one that is no regular file."""
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: --output takes a file")
+    return path.is_file()
+
+
 def error_fields(error: MemoriesError) -> dict[str, Any]:
     """An error as the JSONL error object: HTTP status and API code when there were any, and a message."""
     status = error.status_code if isinstance(error, APIStatusError | MalformedResponseError) else None
@@ -42,11 +53,11 @@ class JsonlOutput:
     def __init__(self, path: Path, model: str) -> None:
         self.path = path
         self.embedded: set[str] = set()
-        self.dropped_partial_line = False
         try:
-            if path.exists():
+            if _holds_a_file(path):
                 self._resume(model)
-            self._file = path.open("ab")
+            # Unbuffered: each line goes out in the write of `add`, and one that fails leaves nothing to flush later.
+            self._file = path.open("ab", buffering=0)
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
 
@@ -58,11 +69,16 @@ class JsonlOutput:
             record["embedding"] = result.data.embedding
             self.embedded.add(path)
         # ASCII: a file name that is no UTF-8 (a surrogate escape) is written as \udcXX, and read back the same.
-        line = json.dumps(record, separators=(",", ":")).encode() + b"\n"
+        line = memoryview(json.dumps(record, separators=(",", ":")).encode() + b"\n")
+        # Where the file ends, not the offset: after a failed write the offset is past the end the truncation left.
+        end = self._file.seek(0, os.SEEK_END) if self._file.seekable() else None
         try:
-            self._file.write(line)
-            self._file.flush()
-        except OSError as error:  # a full disk, say: the lines before this one stay whole
+            while line:
+                line = line[self._file.write(line) :]
+        except OSError as error:  # a full disk, say: the part of this line that was written is cut off again
+            if end is not None:
+                with contextlib.suppress(OSError):  # else the next run drops the partial line
+                    self._file.truncate(end)
             raise OutputError(f"cannot write {self.path}: {error.strerror or error}") from error
 
     def close(self) -> None:
@@ -73,7 +89,7 @@ class JsonlOutput:
         with self.path.open("rb") as existing:
             for number, line in enumerate(existing, 1):
                 if not line.endswith(b"\n"):  # the last write of a run that was killed: retried
-                    self.dropped_partial_line = must_rewrite = True
+                    must_rewrite = True
                     continue
                 record = self._record(line, number, model)
                 if "embedding" in record:
@@ -122,12 +138,17 @@ class NpyOutput:
         self.values = npy.float32_rows()
         self.width = 0
         self.paths: list[str] = []
+        for target in (path, self.paths_file):  # fail now, not after the work
+            try:
+                if not target.parent.is_dir():
+                    raise OutputError(f"cannot write {target}: no folder {target.parent}")
+                if not _holds_a_file(target) and target.exists():
+                    raise OutputError(f"cannot write {target}: it must be a regular file (written whole, then renamed)")
+            except OSError as error:  # a folder that cannot be searched
+                raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
         if path.exists() or self.paths_file.exists():
             self._resume()
         self.embedded = set(self.paths)
-        for target in (path, self.paths_file):  # fail now, not after the work
-            if not target.parent.is_dir():
-                raise OutputError(f"cannot write {target}: no folder {target.parent}")
 
     def add(self, path: str, model: str, result: ImageResult) -> None:
         if isinstance(result, MemoriesError):

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from memories_sdk import (
     Progress,
     UnsupportedMediaTypeError,
 )
-from memories_sdk.bulk import ImageResult
+from memories_sdk.bulk import ImageResult, Plan, run_in_tasks
 from memories_sdk.files import FileInput
 from tests.memories_sdk.conftest import Pipe, counting_mock
 
@@ -66,8 +67,14 @@ def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Pa
     images = pictures(tmp_path, range(6))
     files: list[FileInput] = [*images[:2], b"not an image", images[2], tmp_path / "missing.png", *images[3:]]
     steps: list[Progress] = []
+    threads: set[int] = set()
+
+    def report(progress: Progress) -> None:
+        steps.append(progress)
+        threads.add(threading.get_ident())
+
     with counting_mock() as mock:
-        results = image_many(mock.base_url, mock.api_key, asynchronous)(files, concurrency=3, on_progress=steps.append)
+        results = image_many(mock.base_url, mock.api_key, asynchronous)(files, concurrency=3, on_progress=report)
         with Memories(mock.api_key, base_url=mock.base_url) as client:
             expected = [client.embeddings.image(file=image, model="mobileclip").data.embedding for image in images]
     assert [type(result) for result in results] == [
@@ -82,6 +89,25 @@ def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Pa
     assert [(step.completed, step.total) for step in steps] == [(done, 8) for done in range(1, 9)]
     assert [step.failed for step in steps][-1] == 2
     assert all(later.failed >= earlier.failed for earlier, later in itertools.pairwise(steps))
+    assert threads == {threading.get_ident()}  # the caller's thread, never a worker's
+
+
+class Stop(Exception):
+    """What a progress callback raises to end the call."""
+
+
+@CLIENTS
+def test_an_error_of_the_progress_callback_ends_the_call_and_is_raised_as_it_is(
+    tmp_path: Path, asynchronous: bool
+) -> None:
+    def stop(progress: Progress) -> None:
+        raise Stop(progress)
+
+    images = pictures(tmp_path, range(5))
+    with counting_mock(delay=0.05) as mock, pytest.raises(Stop) as stopped:  # not inside an ExceptionGroup
+        image_many(mock.base_url, mock.api_key, asynchronous)(images, concurrency=1, on_progress=stop)
+    assert stopped.value.args == (Progress(1, 0, 5),)
+    assert mock.paths.count(EMBED_PATH) <= 2  # the images not yet started were not sent
 
 
 @CLIENTS
@@ -127,3 +153,39 @@ def test_an_unseekable_stream_is_read_once_and_sent_whole(tmp_path: Path) -> Non
 def test_a_concurrency_below_one_is_refused(asynchronous: bool) -> None:
     with pytest.raises(ValueError, match="concurrency must be 1 or more"):
         image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)([b"x"], concurrency=0)
+
+
+@CLIENTS
+def test_one_image_in_place_of_a_list_is_refused(tmp_path: Path, asynchronous: bool) -> None:
+    (image,) = pictures(tmp_path, range(1))
+    call = image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)
+    with image.open("rb") as opened:
+        # mypy lets a str and a binary file through: they are iterables of str and of bytes, each a FileInput.
+        for one in (str(image), image, image.read_bytes(), opened):
+            with pytest.raises(TypeError, match=r"takes a list of images, not one \w+: use image\(\) for one"):
+                call(one)
+
+
+def test_after_a_callback_error_no_other_answer_is_reported() -> None:
+    # Four answers that come at the same moment: the callback fails on the first, and never hears of the others
+    # (memories embed would write lines after the one that could not be written).
+    answered = anyio.Event()
+    sending: list[FileInput] = []
+    reported: list[int] = []
+
+    async def send(file: FileInput) -> ImageEmbeddingResponse:
+        sending.append(file)
+        if len(sending) == 4:
+            answered.set()
+        await answered.wait()
+        return ImageEmbeddingResponse.from_dict({"code": 200, "msg": "success", "data": {"embedding": [1.0]}})
+
+    def record(index: int, result: ImageResult) -> None:
+        reported.append(index)
+        raise Stop(index)
+
+    plan = Plan(groups=[(b"%d" % index, [index]) for index in range(4)])
+    with pytest.raises(Stop):
+        anyio.run(run_in_tasks, plan, send, 4, record)
+    assert len(sending) == 4
+    assert len(reported) == 1

@@ -126,6 +126,30 @@ def test_npy_writes_a_float32_array_and_its_paths_and_resumes(
     assert np.array_equal(np.load(output)[:4], vectors)  # what was there is kept
 
 
+def test_a_folder_named_another_way_is_resumed_all_the_same(
+    mock: CountingMock,
+    photos: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    output = tmp_path / "vectors.jsonl"
+    monkeypatch.chdir(photos.parent)
+    assert run(capsys, "embed", "photos", "--model", "mobileclip", "--output", output)[0] == 1
+    sent = mock.paths.count(EMBED_PATH)
+    for spelling in ("./photos", "photos/./", "photos//sub/../"):
+        status, stderr = run(capsys, "embed", spelling, "photos/a.png", "--model", "mobileclip", "--output", output)
+        assert (status, stderr[-1]) == (1, f"memories: 0 embedded, 1 failed, 4 already in {output}")
+    assert mock.paths.count(EMBED_PATH) == sent + 3  # only the broken image, each time
+    assert sorted(line["path"] for line in lines(output)) == [
+        "photos/a.png",
+        "photos/b.jpg",
+        "photos/broken.png",
+        "photos/sub/c.webp",
+        "photos/sub/copy-of-a.PNG",
+    ]
+
+
 def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
     mock: CountingMock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -149,6 +173,9 @@ def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
         (["embed", "<photos>", "--model", "multimodalembedding@001", "--output", "<mobileclip-out>"], "mobileclip"),
         (["embed", "<photos>", "--model", "mobileclip", "--output", "<foreign-out>"], "line 2 of"),
         (["embed", "<photos>", "--model", "mobileclip", "--output", "<photos>/none/out.jsonl"], "cannot write"),
+        (["embed", "<photos>", "--model", "mobileclip", "--output", "<photos>"], "is a folder"),
+        (["embed", "<photos>", "--model", "mobileclip", "--output", "<photos>", "--format", "npy"], "is a folder"),
+        (["embed", "<photos>", "--model", "mobileclip", "--output", "/dev/null", "--format", "npy"], "regular file"),
         (["embed", "<photos>", "--model", "resnet", "--output", "<out>"], "invalid choice: 'resnet'"),
         (["embed", "<photos>", "--model", "mobileclip", "--output", "<out>", "--concurrency", "0"], "1 or more"),
         (["embed", "<photos>", "--output", "<out>"], "--model"),
@@ -160,6 +187,9 @@ def test_a_file_name_that_is_no_utf8_is_sent_written_and_resumed(
         "other-model",
         "foreign-file",
         "no-folder",
+        "output-is-a-folder",
+        "npy-output-is-a-folder",
+        "npy-output-is-a-device",
         "model",
         "concurrency",
         "no-model",
@@ -268,6 +298,76 @@ def embedded_paths(output: Path) -> list[str]:
         assert np.load(output).shape == (len(listing["paths"]), 512)
         return list(listing["paths"])
     return [line["path"] for line in lines(output) if "embedding" in line]
+
+
+def test_output_to_a_pipe_is_written_without_resuming(mock: CountingMock, photos: Path) -> None:
+    env = {"MEMORIES_API_KEY": mock.api_key, "MEMORIES_BASE_URL": mock.base_url}
+    command = ("embed", photos / "a.png", photos / "b.jpg", "--model", "mobileclip", "--output", "/dev/stdout")
+    with cli(*command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=30)  # it once waited to read the pipe it was to write
+        finally:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert sorted(json.loads(line)["path"] for line in stdout.splitlines()) == [
+        str(photos / "a.png"),
+        str(photos / "b.jpg"),
+    ]
+
+
+def test_an_output_that_fills_up_is_one_line_and_keeps_whole_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for seed in range(8):
+        (folder / f"{seed}.png").write_bytes(encode(scene(seed, (32, 24))))
+    output = tmp_path / "vectors.jsonl"
+    # The largest file the process may write: room for two lines of 512 numbers and part of a third, as on a full disk.
+    limited = f"import resource, runpy; resource.setrlimit(resource.RLIMIT_FSIZE, (14000, 14000)); {RUN_MODULE}"
+    arguments = ["embed", str(folder), "--model", "mobileclip", "--output", str(output), "--concurrency", "1"]
+    with counting_mock() as mock:
+        env = {**os.environ, "MEMORIES_API_KEY": mock.api_key, "MEMORIES_BASE_URL": mock.base_url}
+        full = subprocess.run([sys.executable, "-c", limited, *arguments], env=env, capture_output=True, timeout=60)
+        written = lines(output)  # whole lines only: the one that did not fit is not left half written
+        assert 1 <= len(written) < 8
+        assert full.returncode == 2, full.stderr
+        assert full.stderr.splitlines()[-1] == f"memories embed: error: cannot write {output}: File too large".encode()
+        assert b"Traceback" not in full.stderr
+        resumed = subprocess.run([sys.executable, "-m", "memories_sdk", *arguments], env=env, capture_output=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert sorted(line["path"] for line in lines(output)) == sorted(str(path) for path in folder.iterdir())
+
+
+RUN_MODULE = "import sys; sys.argv[0] = 'memories'; runpy.run_module('memories_sdk', run_name='__main__')"
+
+
+def test_ctrl_c_before_any_request_is_one_line_and_exit_130(
+    mock: CountingMock,
+    photos: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walk = os.walk
+
+    def interrupted_walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C while a large folder is searched
+        return walk(top)
+
+    monkeypatch.setattr(os, "walk", interrupted_walk)
+    try:
+        status, stderr = run(capsys, "embed", photos, "--model", "mobileclip", "--output", tmp_path / "v.jsonl")
+    except KeyboardInterrupt:
+        pytest.fail("the KeyboardInterrupt escaped main(): a traceback")
+    assert (status, stderr) == (130, ["memories: interrupted"])
+    assert mock.paths == []
+
+
+def test_no_api_key_names_the_variable_only(
+    photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEMORIES_API_KEY", " ")
+    status, stderr = run(capsys, "embed", photos, "--model", "mobileclip", "--output", tmp_path / "v.jsonl")
+    assert (status, stderr) == (2, ["memories embed: error: no API key: set MEMORIES_API_KEY"])
 
 
 def test_a_terminal_gets_a_progress_bar_with_the_failures(mock: CountingMock, photos: Path, tmp_path: Path) -> None:
