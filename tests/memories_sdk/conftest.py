@@ -1,4 +1,4 @@
-"""Fixtures for the SDK's tests: retries that record their waits, and a server of scripted answers."""
+"""Fixtures for the SDK's tests: both async backends, retries that record their waits, a server of scripted answers."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,7 +10,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from memories_sdk import RetryPolicy
+from memories_sdk.transport import AsyncBackend
 from mock_server.testing import serve
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def async_backend(request: pytest.FixtureRequest) -> AsyncBackend:
+    """Each async backend in turn: an async test taking this fixture runs once on each."""
+    backend: AsyncBackend = request.param
+    return backend
 
 
 @pytest.fixture

@@ -7,5 +7,5 @@ def test_all_is_sorted_and_complete() -> None:
     exported = memories_sdk.__all__
     assert exported == sorted(exported, key=lambda name: (not name.isupper(), name))
     public = {name for name in vars(memories_sdk) if not name.startswith("_")}
-    modules = {"client", "contract", "errors", "files", "retries", "transport"}
+    modules = {"aiohttp_transport", "client", "contract", "errors", "files", "retries", "transport"}
     assert public - modules == set(exported)
