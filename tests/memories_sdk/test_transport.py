@@ -1,6 +1,7 @@
 """Retries and typed errors through real servers: the mock's fault injection and `Prefer`, and scripted answers."""
 
 import asyncio
+import dataclasses
 import io
 import json
 import socket
@@ -31,6 +32,7 @@ from memories_sdk import (
     ConflictError,
     InsufficientCreditsError,
     InternalServerError,
+    MemoriesError,
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitError,
@@ -109,6 +111,95 @@ def test_retries_can_be_turned_off(waits: list[float]) -> None:
             with pytest.raises(InternalServerError):
                 embed_image.sync(client=client, body=file_request(PNG))
     assert waits == []
+
+
+# Retries against the mock's network faults: on the wire, sync and on both async backends
+
+NETWORK_FAULTS = ["reset", "empty", "cut-off"]
+MIXED_FAULTS = Settings(
+    fault_rate=0.04, reset_rate=0.02, empty_rate=0.02, cut_off_rate=0.02, drip_rate=0.02, drip_seconds=0.05,
+    fault_seed=8, access_log=False,
+)  # fmt: skip
+
+
+async def _outcomes(client: AuthenticatedClient, bodies: list[ImageEmbeddingFileRequest]) -> list[object]:
+    async def one(body: ImageEmbeddingFileRequest) -> object:
+        try:
+            return await embed_image.asyncio(client=client, body=body)
+        except MemoriesError as error:
+            return error
+
+    async with client:
+        return await asyncio.gather(*(one(body) for body in bodies))
+
+
+@pytest.mark.parametrize("fault", NETWORK_FAULTS)
+def test_a_network_fault_on_every_attempt_ends_in_a_connection_error(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float], fault: str
+) -> None:
+    with create_client(memories_mock.api_key, base_url=memories_mock.base_url, retry=retry) as client:
+        with pytest.raises(APIConnectionError, match="after 3 attempt") as raised:
+            embed_image.sync(client=client.with_headers({"Prefer": f"fault={fault}"}), body=ASSET_BODY)
+    assert not isinstance(raised.value, APITimeoutError)
+    assert waits == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("fault", NETWORK_FAULTS)
+def test_async_network_faults_on_every_attempt_end_in_a_connection_error(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float], fault: str, async_backend: AsyncBackend
+) -> None:
+    client = create_client(
+        memories_mock.api_key, base_url=memories_mock.base_url, retry=retry, async_backend=async_backend
+    ).with_headers({"Prefer": f"fault={fault}"})
+    (error,) = asyncio.run(_outcomes(client, [file_request(PNG)]))
+    assert type(error) is APIConnectionError
+    assert "after 3 attempt(s)" in str(error)
+    assert waits == [0.5, 1.0]
+
+
+def test_a_dripped_answer_is_slow_but_whole_and_a_timeout_when_slower_than_the_read_timeout(
+    retry: RetryPolicy, waits: list[float], async_backend: AsyncBackend
+) -> None:
+    with run_mock(Settings(drip_seconds=0.5, access_log=False)) as mock:
+        patient = create_client(mock.api_key, base_url=mock.base_url, retry=retry, async_backend=async_backend)
+        impatient = create_client(
+            mock.api_key, base_url=mock.base_url, retry=retry, timeout=httpx.Timeout(5.0, read=0.02),
+            async_backend=async_backend,
+        )  # fmt: skip
+        dripped = [file_request(PNG)]
+        (whole,) = asyncio.run(_outcomes(patient.with_headers({"Prefer": "fault=drip"}), dripped))
+        assert isinstance(whole, ImageEmbeddingResponse)
+        assert waits == []
+        (late,) = asyncio.run(_outcomes(impatient.with_headers({"Prefer": "fault=drip"}), [file_request(PNG)]))
+    assert type(late) is APITimeoutError  # ten pieces 50 ms apart: each read waits longer than 20 ms
+    assert isinstance(late.__cause__, httpx.ReadTimeout)
+    assert waits == [0.5, 1.0]
+
+
+def test_mixed_faults_are_all_retried_away_with_four_retries(waits: list[float], retry: RetryPolicy) -> None:
+    bodies = [file_request(encode(scene(seed))) for seed in range(24)]
+    four = dataclasses.replace(retry, max_retries=4)
+    with run_mock(MIXED_FAULTS) as faulty, run_mock() as healthy:
+        with create_client(faulty.api_key, base_url=faulty.base_url, retry=four) as client:
+            results = [embed_image.sync(client=client, body=body) for body in bodies]
+        with create_client(healthy.api_key, base_url=healthy.base_url) as reference:
+            expected = [embed_image.sync(client=reference, body=body) for body in bodies]
+    assert results == expected
+    assert len(waits) >= 2  # faults were met
+
+
+def test_async_mixed_faults_are_all_retried_away_with_four_retries_on_both_backends(
+    waits: list[float], retry: RetryPolicy, async_backend: AsyncBackend
+) -> None:
+    bodies = [file_request(encode(scene(seed))) for seed in range(24)]
+    four = dataclasses.replace(retry, max_retries=4)
+    with run_mock(MIXED_FAULTS) as faulty, run_mock() as healthy:
+        client = create_client(faulty.api_key, base_url=faulty.base_url, retry=four, async_backend=async_backend)
+        results = asyncio.run(_outcomes(client, bodies))
+        with create_client(healthy.api_key, base_url=healthy.base_url) as reference:
+            expected = [embed_image.sync(client=reference, body=body) for body in bodies]
+    assert results == expected
+    assert len(waits) >= 2
 
 
 # Typed errors for every documented status, through the mock's Prefer: code=NNN
