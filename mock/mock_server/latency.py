@@ -70,9 +70,18 @@ class LogNormal:
         if not 0 < self.median < self.p99:
             raise ValueError(f"lognormal needs 0 < median < 99th percentile, not {self.median} and {self.p99}")
 
+    @property
+    def sigma(self) -> float:
+        """The standard deviation of the delay's logarithm."""
+        return (math.log(self.p99) - math.log(self.median)) / _Z99
+
+    @property
+    def mean(self) -> float:
+        """The mean delay, above the median by the tail's weight."""
+        return self.median * math.exp(self.sigma**2 / 2)
+
     def draw(self, generator: random.Random) -> float:
-        sigma = (math.log(self.p99) - math.log(self.median)) / _Z99
-        return generator.lognormvariate(math.log(self.median), sigma)
+        return generator.lognormvariate(math.log(self.median), self.sigma)
 
     def __str__(self) -> str:
         return f"lognormal:{_seconds(self.median)}:{_seconds(self.p99)}"

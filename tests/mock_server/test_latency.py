@@ -66,6 +66,7 @@ def test_lognormal_draws_have_the_median_and_99th_percentile_asked_for() -> None
     draws = sorted(drawer.draw("embedImage") or 0.0 for _ in range(20_000))
     assert statistics.median(draws) == pytest.approx(0.2, rel=0.05)
     assert draws[int(0.99 * len(draws))] == pytest.approx(1.5, rel=0.1)
+    assert statistics.mean(draws) == pytest.approx(LogNormal(0.2, 1.5).mean, rel=0.05)
     assert min(draws) > 0
 
 
