@@ -30,7 +30,7 @@ routing layers and in building a second `Request` to count body bytes; the uploa
 twice per request even when the image was already decoded. Decoding itself is now bounded (at most one decode per
 core at a time) and done once per content.
 
-Measured on 2026-12-02 with bulk embedding (950 different images, 32 in flight, aiohttp backend), reading the mock
+Measured on 2026-12-01 with bulk embedding (950 different images, 32 in flight, aiohttp backend), reading the mock
 process's CPU time from /proc: the embedding's projection (`matrix @ vector`) went to OpenBLAS, whose threads spin
 between products and took the cores the event loop, the decoding threads and the client needed: 5.1 to 9.0 s of the
 mock's CPU per 950 images (88 to 296 images/s, swinging with the machine's load). numpy's own einsum loop gives the
