@@ -24,6 +24,7 @@ MEGABYTE = 1_000_000
 CONNECTIONS = (1, 16, 64)
 LOAD_WARM_UP_SECONDS = 1
 SOAK_CONNECTIONS = 64
+BACKEND_WARM_UP = 100
 
 
 def measure_load(seconds: float, scratch: Path, photo: bytes) -> list[dict[str, Any]]:
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_warm_up_seconds": LOAD_WARM_UP_SECONDS,
         "upload_bytes": len(photo),
         "client_warm_up_requests": clients.WARM_UP,
+        "backend_warm_up_requests": BACKEND_WARM_UP,
         "bulk_image_size": "x".join(map(str, bulk.SIZE)),
         "fault_options": " ".join(faults.MOCK_OPTIONS),
     }
@@ -157,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 dataclasses.asdict(clients.async_rates(target, requests=2000, concurrency=32, rounds=3)),
             ]
             print("Async backends: httpx and aiohttp")
-            rows = backends.rates(target, requests=1500, rounds=3)
+            rows = backends.rates(target, requests=1000, rounds=3, warm_up=BACKEND_WARM_UP)
             results["backends"] = [dataclasses.asdict(row) for row in rows]
         print(f"Bulk embedding of {bulk.IMAGES:,} images, {bulk.IN_FLIGHT} in flight")
         results["bulk"] = measure_bulk()

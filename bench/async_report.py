@@ -141,7 +141,7 @@ def sections(results: dict[str, Any], plots: Path, relative: str) -> list[str]:
         "",
         "memories_sdk's async client on each backend (`create_client(async_backend=...)`), identical asset_id "
         "requests to the same mock, each batch on a fresh client in its own event loop after "
-        f"{results['client_warm_up_requests']} warm-up requests, the backends alternating in rounds, median shown. "
+        f"{results['backend_warm_up_requests']} warm-up requests, the backends alternating in rounds, median shown. "
         f"Baselines: the httpx backend, and memories_sdk's sync sequential requests ({sync:,.0f} req/s, above).",
         "",
         "| in flight | httpx req/s | aiohttp req/s | aiohttp / httpx | httpx / sync | aiohttp / sync |",

@@ -58,6 +58,7 @@ def results(mock_json_rps: float = 15_000, generated_sync: float = 950) -> dict[
         "load_warm_up_seconds": 1,
         "upload_bytes": 12_345,
         "client_warm_up_requests": 200,
+        "backend_warm_up_requests": 100,
         "bulk_image_size": "160x120",
         "seconds": 300.0,
         "load": load,
