@@ -8,8 +8,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -147,30 +147,40 @@ def main(argv: list[str] | None = None) -> int:
         "bulk_image_size": "x".join(map(str, bulk.SIZE)),
         "fault_options": " ".join(faults.MOCK_OPTIONS),
     }
+    sections: dict[str, float] = {}
+    results["section_seconds"] = sections
+
+    @contextmanager
+    def section(name: str, title: str) -> Iterator[None]:
+        print(title)
+        begun = time.perf_counter()
+        yield
+        sections[name] = time.perf_counter() - begun
+
     with tempfile.TemporaryDirectory(prefix="memories-bench-") as folder:
         scratch = Path(folder)
-        print("Load: the mock, Prism and the ceiling")
-        results["load"] = measure_load(args.seconds, scratch, photo)
-        print("Clients: generated client, memories_sdk and raw httpx")
+        with section("load", "Load: the mock, Prism and the ceiling"):
+            results["load"] = measure_load(args.seconds, scratch, photo)
         with mock() as target:
-            results["clients"] = [
-                # A sequential batch lasts about a second, so a burst of noise sways it more: more rounds.
-                dataclasses.asdict(clients.sync_rates(target, requests=1000, rounds=7)),
-                dataclasses.asdict(clients.async_rates(target, requests=2000, concurrency=32, rounds=3)),
-            ]
-            print("Async backends: httpx and aiohttp")
-            rows = backends.rates(target, requests=1000, rounds=3, warm_up=BACKEND_WARM_UP)
-            results["backends"] = [dataclasses.asdict(row) for row in rows]
-        print(f"Bulk embedding of {bulk.IMAGES:,} images, {bulk.IN_FLIGHT} in flight")
-        results["bulk"] = measure_bulk()
-        print(f"{faults.REQUESTS:,} requests under 10% mixed faults")
-        results["faults"] = measure_faults()
-        print(f"Soak: {SOAK_CONNECTIONS} connections for {args.soak_seconds:g} s")
-        results["soak"] = measure_soak(args.soak_seconds, SOAK_CONNECTIONS)
-        print("Memory of large uploads")
-        results["memory"] = measure_memory(scratch)
-    print("The contract suite, part by part")
-    results["suite"] = [dataclasses.asdict(part) for part in suite.time_parts()]
+            with section("clients", "Clients: generated client, memories_sdk and raw httpx"):
+                results["clients"] = [
+                    # A sequential batch lasts about a second, so a burst of noise sways it more: more rounds.
+                    dataclasses.asdict(clients.sync_rates(target, requests=1000, rounds=7)),
+                    dataclasses.asdict(clients.async_rates(target, requests=1000, concurrency=32, rounds=3)),
+                ]
+            with section("async backends", "Async backends: httpx and aiohttp"):
+                rows = backends.rates(target, requests=1000, rounds=3, warm_up=BACKEND_WARM_UP)
+                results["backends"] = [dataclasses.asdict(row) for row in rows]
+        with section("bulk", f"Bulk embedding of {bulk.IMAGES:,} images, {bulk.IN_FLIGHT} in flight"):
+            results["bulk"] = measure_bulk()
+        with section("faults", f"{faults.REQUESTS:,} requests under 10% mixed faults"):
+            results["faults"] = measure_faults()
+        with section("soak", f"Soak: {SOAK_CONNECTIONS} connections for {args.soak_seconds:g} s"):
+            results["soak"] = measure_soak(args.soak_seconds, SOAK_CONNECTIONS)
+        with section("memory", "Memory of large uploads"):
+            results["memory"] = measure_memory(scratch)
+    with section("suite", "The contract suite, part by part"):
+        results["suite"] = [dataclasses.asdict(part) for part in suite.time_parts()]
     results["seconds"] = time.perf_counter() - started
     (REPO_ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     report.write(results, args.output, REPO_ROOT / "bench" / "plots")

@@ -98,6 +98,11 @@ def goals(results: dict[str, Any]) -> list[Goal]:
     return checks + async_report.goals(results)
 
 
+def _by_section(results: dict[str, Any]) -> str:
+    sections = results.get("section_seconds", {})
+    return f" ({', '.join(f'{name} {seconds:.0f} s' for name, seconds in sections.items())})" if sections else ""
+
+
 def _largest_streamed(row: dict[str, Any]) -> int:
     largest: int = max(row["streamed_kib"], row["async_httpx_kib"], row["async_aiohttp_kib"])
     return largest
@@ -163,7 +168,8 @@ def write(results: dict[str, Any], markdown: Path, plots: Path) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` in {results['seconds']:.0f} s. Benchmarks, not tests: nothing here asserts a time.",
+        f"Written by `make bench` in {results['seconds']:.0f} s{_by_section(results)}. Benchmarks, not tests: nothing "
+        "here asserts a time.",
         "Each figure comes with its baseline, measured in the same run on this machine:",
         "",
         *(f"- **{name}**: {value}" for name, value in results["machine"].items()),

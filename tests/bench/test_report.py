@@ -61,6 +61,7 @@ def results(mock_json_rps: float = 15_000, generated_sync: float = 950) -> dict[
         "backend_warm_up_requests": 100,
         "bulk_image_size": "160x120",
         "seconds": 300.0,
+        "section_seconds": {"load": 150.0, "suite": 80.0},
         "load": load,
         "clients": [
             {"setting": "sync, sequential", "raw_httpx": 1000.0, "generated": generated_sync, "sdk": 700.0},
@@ -185,4 +186,5 @@ def test_the_report_and_its_plots_are_written(tmp_path: Path) -> None:
     assert "| 100 MB BMP | 512 KiB | 0 KiB | 256 KiB | 94.7 MiB | 0.50% |" in text
     assert "| spec | 3.0 | 75% | yes |" in text
     assert "the same 12 KB photo" in text
+    assert "Written by `make bench` in 300 s (load 150 s, suite 80 s)." in text
     assert "after 200 warm-up requests" in text
