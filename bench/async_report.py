@@ -140,8 +140,9 @@ def sections(results: dict[str, Any], plots: Path, relative: str) -> list[str]:
         "## Async backends: httpx's connection pool and aiohttp's",
         "",
         "memories_sdk's async client on each backend (`create_client(async_backend=...)`), identical asset_id "
-        "requests to the same mock, each batch on a fresh client in its own event loop after "
-        f"{results['backend_warm_up_requests']} warm-up requests, the backends alternating in rounds, median shown. "
+        f"requests to the same mock for {results['backend_seconds']:g} s per batch after a "
+        f"{results['backend_warm_up_seconds']:g} s warm-up, each batch on a fresh client in its own event loop, the "
+        "backends alternating in rounds, median shown. "
         f"Baselines: the httpx backend, and memories_sdk's sync sequential requests ({sync:,.0f} req/s, above).",
         "",
         "| in flight | httpx req/s | aiohttp req/s | aiohttp / httpx | httpx / sync | aiohttp / sync |",
