@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             results["memory"] = measure_memory(scratch)
     with section("suite", "The contract suite, part by part"):
         results["suite"] = [dataclasses.asdict(part) for part in suite.time_parts()]
+    results["machine"]["Load average at the end (1, 5, 15 min)"] = machine.load_average()
     results["seconds"] = time.perf_counter() - started
     (REPO_ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     report.write(results, args.output, REPO_ROOT / "bench" / "plots")
