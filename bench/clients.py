@@ -1,21 +1,17 @@
-"""The client side: the generated client against raw httpx making identical requests, and bulk embedding."""
+"""The client side: the generated client against raw httpx making identical requests."""
 
 import asyncio
-import io
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
-import numpy as np
-from PIL import Image
 
 from bench.servers import Target
 from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
-from memories_client.models import ImageEmbeddingAssetRequest, ImageEmbeddingFileRequest, ImageEmbeddingResponse
-from memories_client.types import File
+from memories_client.models import ImageEmbeddingAssetRequest, ImageEmbeddingResponse
 from memories_sdk import create_client
 from mock_server import DOCUMENTED_TEST_KEY
 
@@ -25,8 +21,6 @@ HEADERS = {"Authorization": DOCUMENTED_TEST_KEY}
 # in favour of whichever client was opened first, while fresh clients measured the same way agree within noise.
 WARM_UP = 200
 WAYS = ("raw", "generated", "sdk")
-BULK_IMAGES = 1000
-BULK_SIZE = (160, 120)
 
 
 @dataclass(frozen=True)
@@ -46,7 +40,8 @@ def _library_client(target: Target, way: str) -> AuthenticatedClient:
     return create_client(DOCUMENTED_TEST_KEY, base_url=target.base_url)
 
 
-def _refused() -> RuntimeError:
+def refused() -> RuntimeError:
+    """The error of a benchmark request the server did not answer as expected."""
     return RuntimeError("the mock refused the benchmark request")
 
 
@@ -82,7 +77,7 @@ def _sync_batch(target: Target, way: str, requests: int) -> float:
 
         def call() -> None:
             if not isinstance(embed_image.sync(client=client, body=model_body), ImageEmbeddingResponse):
-                raise _refused()
+                raise refused()
 
         return _sequentially(call, requests)
 
@@ -92,14 +87,17 @@ def sync_rates(target: Target, requests: int, rounds: int) -> Throughput:
     return Throughput("sync, sequential", *interleaved(lambda way: _sync_batch(target, way, requests), rounds))
 
 
-async def _concurrently(call: Callable[[], Awaitable[object]], requests: int, concurrency: int) -> float:
+async def concurrently(
+    call: Callable[[], Awaitable[object]], requests: int, concurrency: int, warm_up: int = WARM_UP
+) -> float:
+    """Requests per second of `requests` calls, `concurrency` at a time, after `warm_up` calls not timed."""
     slots = asyncio.Semaphore(concurrency)
 
     async def one() -> None:
         async with slots:
             await call()
 
-    await asyncio.gather(*(one() for _ in range(WARM_UP)))
+    await asyncio.gather(*(one() for _ in range(warm_up)))
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(requests)))
     return requests / (time.perf_counter() - started)
@@ -113,15 +111,15 @@ async def _async_batch(target: Target, way: str, requests: int, concurrency: int
             async def call_raw() -> None:
                 (await raw.post(target.json_url, json=body)).json()["data"]["embedding"]
 
-            return await _concurrently(call_raw, requests, concurrency)
+            return await concurrently(call_raw, requests, concurrency)
     model_body = ImageEmbeddingAssetRequest.from_dict(body)
     async with _library_client(target, way) as client:
 
         async def call() -> None:
             if not isinstance(await embed_image.asyncio(client=client, body=model_body), ImageEmbeddingResponse):
-                raise _refused()
+                raise refused()
 
-        return await _concurrently(call, requests, concurrency)
+        return await concurrently(call, requests, concurrency)
 
 
 def async_rates(target: Target, requests: int, concurrency: int, rounds: int) -> Throughput:
@@ -130,53 +128,9 @@ def async_rates(target: Target, requests: int, concurrency: int, rounds: int) ->
     return Throughput(f"async, {concurrency} concurrent", *rates)
 
 
-def distinct_images(count: int) -> list[bytes]:
-    """`count` different small JPEG pictures of BULK_SIZE, the same on every run."""
-    generator = np.random.default_rng(1000)
-    images = []
-    for _ in range(count):
-        pixels = generator.integers(0, 256, (12, 16, 3), dtype=np.uint8)
-        picture = Image.fromarray(pixels).resize(BULK_SIZE, Image.Resampling.BILINEAR)
-        buffer = io.BytesIO()
-        picture.save(buffer, "JPEG", quality=85)
-        images.append(buffer.getvalue())
-    return images
-
-
-@dataclass(frozen=True)
-class Bulk:
-    """Bulk embedding through the production client, and its baseline: as many asset_id re-sends, no decoding."""
-
-    images: int
-    concurrency: int
-    seconds: float
-    resend_seconds: float
-
-
-def bulk_embedding(target: Target, images: list[bytes], concurrency: int) -> Bulk:
-    """Embed every image by the file method with the async SDK client, `concurrency` at a time.
-
-    The baseline re-sends the target's already-embedded asset id as many times, through the same client.
-    """
-    asset_body = ImageEmbeddingAssetRequest.from_dict(target.json_body)
-
-    async def timed(requests: list[ImageEmbeddingFileRequest | ImageEmbeddingAssetRequest]) -> float:
-        slots = asyncio.Semaphore(concurrency)
-        async with create_client(DOCUMENTED_TEST_KEY, base_url=target.base_url) as client:
-
-            async def embed(body: ImageEmbeddingFileRequest | ImageEmbeddingAssetRequest) -> None:
-                async with slots:
-                    if not isinstance(await embed_image.asyncio(client=client, body=body), ImageEmbeddingResponse):
-                        raise _refused()
-
-            started = time.perf_counter()
-            await asyncio.gather(*(embed(body) for body in requests))
-            return time.perf_counter() - started
-
-    def by_file(image: bytes) -> ImageEmbeddingFileRequest:
-        file = File(payload=io.BytesIO(image), file_name="image.jpg", mime_type="image/jpeg")
-        return ImageEmbeddingFileRequest(file=file, model="multimodalembedding@001")
-
-    seconds = asyncio.run(timed([by_file(image) for image in images]))
-    resend_seconds = asyncio.run(timed([asset_body] * len(images)))
-    return Bulk(len(images), concurrency, seconds, resend_seconds)
+def embedding(target: Target) -> list[float]:
+    """The vector `target` answers to its asset_id request."""
+    answer = httpx.post(target.json_url, headers=HEADERS, json=target.json_body)
+    answer.raise_for_status()
+    vector: list[float] = answer.json()["data"]["embedding"]
+    return vector

@@ -39,4 +39,11 @@ def describe() -> dict[str, str]:
         "Client stack": f"httpx {version('httpx')}, openapi-python-client {version('openapi-python-client')}",
         "Prism": f"{_output([str(PRISM), '--version'])} on Node {_output(['node', '--version'])}",
         "Load generator": _output(["wrk", "-v"]),
+        # The cores may be shared with other work: a busy machine lowers every figure, baselines included.
+        "Load average at the start (1, 5, 15 min)": load_average(),
     }
+
+
+def load_average() -> str:
+    """The system's load average over 1, 5 and 15 minutes."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())

@@ -1,6 +1,5 @@
 """BENCHMARKS.md and its plots, from the figures of one run."""
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,9 @@ from bench import changes
 
 matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt
+
+from bench import async_report
+from bench.goal import Goal
 
 REQUESTS = {"json": "asset_id JSON request (POST /embeddings/image)", "multipart": "multipart upload (POST /upload)"}
 
@@ -28,16 +30,13 @@ method above (wrk, one thread, 16 connections, 5 s) and the ceiling of the time 
 Profiling (cProfile, then py-spy-style reading of the hot path) showed the JSON path spending its time in two
 routing layers and in building a second `Request` to count body bytes; the upload path waited on the thread pool
 twice per request even when the image was already decoded. Decoding itself is now bounded (at most one decode per
-core at a time) and done once per content."""
+core at a time) and done once per content.
 
-
-@dataclass(frozen=True)
-class Goal:
-    """A goal from the issue, and whether this run reached it."""
-
-    goal: str
-    figure: str
-    met: bool
+Measured on 2026-12-01 with bulk embedding (950 different images, 32 in flight, aiohttp backend), reading the mock
+process's CPU time from /proc: the embedding's projection (`matrix @ vector`) went to OpenBLAS, whose threads spin
+between products and took the cores the event loop, the decoding threads and the client needed: 5.1 to 9.0 s of the
+mock's CPU per 950 images (88 to 296 images/s, swinging with the machine's load). numpy's own einsum loop gives the
+same rounded vectors for 1.9 to 2.2 s (370 to 496 images/s)."""
 
 
 def _load(results: dict[str, Any], server: str, request: str, connections: int) -> dict[str, Any]:
@@ -74,12 +73,12 @@ def goals(results: dict[str, Any]) -> list[Goal]:
                 clean and mock["p99_ms"] <= prism["p99_ms"],
             )
         )
-        share = mock["rps"] / ceiling["rps"]
+        share, least = mock["rps"] / ceiling["rps"], 0.6 if request == "json" else 0.5
         checks.append(
             Goal(
-                f"{REQUESTS[request]}: mock >= 50% of the ceiling at 16 connections",
+                f"{REQUESTS[request]}: mock >= {least:.0%} of the ceiling at 16 connections",
                 f"{share:.0%}",
-                clean and share >= 0.5,
+                clean and share >= least,
             )
         )
     for row in results["clients"]:
@@ -99,7 +98,17 @@ def goals(results: dict[str, Any]) -> list[Goal]:
         )
     )
     checks += [Goal(*goal) for goal in changes.goals(results)]
-    return checks
+    return checks + async_report.goals(results)
+
+
+def _by_section(results: dict[str, Any]) -> str:
+    sections = results.get("section_seconds", {})
+    return f" ({', '.join(f'{name} {seconds:.0f} s' for name, seconds in sections.items())})" if sections else ""
+
+
+def _largest_streamed(row: dict[str, Any]) -> int:
+    largest: int = max(row["streamed_kib"], row["async_httpx_kib"], row["async_aiohttp_kib"])
+    return largest
 
 
 def plot_load(results: dict[str, Any], metric: str, label: str, path: Path) -> None:
@@ -162,7 +171,8 @@ def write(results: dict[str, Any], markdown: Path, plots: Path) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` in {results['seconds']:.0f} s. Benchmarks, not tests: nothing here asserts a time.",
+        f"Written by `make bench` in {results['seconds']:.0f} s{_by_section(results)}. Benchmarks, not tests: nothing "
+        "here asserts a time.",
         "Each figure comes with its baseline, measured in the same run on this machine:",
         "",
         *(f"- **{name}**: {value}" for name, value in results["machine"].items()),
@@ -236,36 +246,26 @@ def write(results: dict[str, Any], markdown: Path, plots: Path) -> None:
         "requests per second than one at a time. Against the real API, where a request waits on the network and "
         "the model, concurrency still pays.",
         "",
-        "## Bulk embedding",
-        "",
-        f"{results['bulk'][0]['images']:,} different images ({results['bulk_image_size']} JPEG), each decoded and "
-        "embedded by a fresh mock, through the async `memories_sdk` client (the README's recipe: one client, a "
-        "semaphore bounding the requests in flight). Baseline: the same client, as many requests in flight, "
-        "re-sending one already-embedded asset id as many times (no upload, no decoding).",
-        "",
-        "| requests in flight | images/s | seconds | baseline requests/s | ratio |",
-        "|---|---|---|---|---|",
-        *(
-            f"| {row['concurrency']} | **{row['images'] / row['seconds']:,.0f}** | {row['seconds']:.1f} | "
-            f"{row['images'] / row['resend_seconds']:,.0f} | {row['resend_seconds'] / row['seconds']:.2f} |"
-            for row in results["bulk"]
-        ),
-        "",
+        *async_report.sections(results, plots, relative),
         "## Memory: uploading large files",
         "",
         "Growth of the client process's peak resident set (VmHWM) during one upload with `memories_sdk`, measured "
-        "in a fresh process. Baseline: the same upload after reading the file into memory, as a naive caller would.",
+        "in a fresh process: a sync call, and async calls on each backend. Baseline: the same sync upload after "
+        "reading the file into memory, as a naive caller would.",
         "",
-        "| file | streamed (`open_image`) | read whole first | streamed / file size |",
-        "|---|---|---|---|",
+        "| file | streamed (`open_image`), sync | async, httpx backend | async, aiohttp backend | read whole first | "
+        "streamed / file size |",
+        "|---|---|---|---|---|---|",
         *(
-            f"| {row['megabytes']} MB BMP | {row['streamed_kib']:,} KiB | {row['whole_kib'] / 1024:.1f} MiB | "
-            f"{row['streamed_kib'] / 1024 / row['megabytes']:.2%} |"
+            f"| {row['megabytes']} MB BMP | {row['streamed_kib']:,} KiB | {row['async_httpx_kib']:,} KiB | "
+            f"{row['async_aiohttp_kib']:,} KiB | {row['whole_kib'] / 1024:.1f} MiB | "
+            f"{_largest_streamed(row) / 1024 / row['megabytes']:.2%} |"
             for row in results["memory"]
         ),
         "",
-        "httpx reads the open file in 64 KiB chunks and the memory they take is reused from one chunk to the next, "
-        "so the peak does not measurably rise; reading the file first costs its whole size.",
+        "httpx reads the open file in 64 KiB chunks (and hands them to aiohttp on its backend) and the memory they "
+        "take is reused from one chunk to the next, so the peak does not measurably rise; reading the file first "
+        "costs its whole size.",
         "",
         "## The contract suite's wall time, by part",
         "",

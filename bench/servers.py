@@ -31,6 +31,8 @@ class Target:
     json_path: str = "/embeddings/image"
     multipart_path: str = "/upload"
     asset_id: str = "re_660727003963174912"
+    pid: int | None = None
+    """The server's process, when the benchmark started it."""
 
     @property
     def json_url(self) -> str:
@@ -78,13 +80,25 @@ def mock(*options: str, access_log: bool = False) -> Iterator[Target]:
     """`python -m mock_server`, with an uploaded sample so that the JSON request names a real asset."""
     options = ("--log-level", "warning", *options, *(() if access_log else ("--no-access-log",)))
     with mock_process(*options, stderr=subprocess.DEVNULL) as running:
-        with SAMPLE.open("rb") as sample:
-            uploaded = httpx.post(
-                f"{running.base_url}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": sample}
-            )
-        uploaded.raise_for_status()
+        asset_id = _upload_sample(running.base_url)
         name = "mock, access log on" if access_log else "mock"
-        yield Target(name, running.base_url, asset_id=uploaded.json()["data"]["asset_id"])
+        yield Target(name, running.base_url, asset_id=asset_id, pid=running.process.pid)
+
+
+def _upload_sample(base_url: str, attempts: int = 20) -> str:
+    """The asset id of the sample, uploaded to the mock at `base_url` (again while its injected faults fail it)."""
+    for _ in range(attempts):
+        try:
+            with SAMPLE.open("rb") as sample:
+                uploaded = httpx.post(
+                    f"{base_url}/upload", headers={"Authorization": DOCUMENTED_TEST_KEY}, files={"file": sample}
+                )
+            uploaded.raise_for_status()
+            asset_id: str = uploaded.json()["data"]["asset_id"]
+            return asset_id
+        except (httpx.TransportError, httpx.HTTPStatusError):
+            continue
+    raise RuntimeError(f"the sample could not be uploaded in {attempts} attempts")
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""The generated client and the mock over real HTTP, sync and async: the contract as a user meets it."""
+"""The generated client and the mock over real HTTP, sync and async (bare, and through memories_sdk on both of its
+async backends): the contract as a user meets it."""
 
 import asyncio
 import io
@@ -21,6 +22,8 @@ from memories_client.models import (
 )
 from memories_client.types import File, Response
 from memories_contract.images import encode, scene
+from memories_sdk import create_client
+from memories_sdk.transport import AsyncBackend
 from memories_spec import documented_error_statuses
 from mock_server import RunningMock
 
@@ -73,9 +76,22 @@ def test_each_upload_keeps_its_own_image(memories_client: AuthenticatedClient) -
     assert len({tuple(vector) for vector in vectors}) == len(vectors)  # different pictures, different vectors
 
 
-def test_async_upload_then_embed(memories_mock: RunningMock) -> None:
+# The generated client alone, and memories_sdk's on each of its async backends.
+ASYNC_CLIENTS = ["generated", "sdk-httpx", "sdk-aiohttp"]
+
+
+def async_client(memories_mock: RunningMock, kind: str) -> AuthenticatedClient:
+    """The generated client for the mock, bare or made by memories_sdk with the backend `kind` names."""
+    if kind == "generated":
+        return memories_mock.client()
+    backend: AsyncBackend = "aiohttp" if kind == "sdk-aiohttp" else "httpx"
+    return create_client(memories_mock.api_key, base_url=memories_mock.base_url, async_backend=backend)
+
+
+@pytest.mark.parametrize("kind", ASYNC_CLIENTS)
+def test_async_upload_then_embed(memories_mock: RunningMock, kind: str) -> None:
     async def flow() -> tuple[UploadResponse | ErrorEnvelope | None, ImageEmbeddingResponse | ErrorEnvelope | None]:
-        async with memories_mock.client() as client:
+        async with async_client(memories_mock, kind) as client:
             body = UploadRequest(file=File(payload=io.BytesIO(PNG), file_name="a.png"))
             uploaded = await upload_asset.asyncio(client=client, body=body)
             assert isinstance(uploaded, UploadResponse)
@@ -86,6 +102,34 @@ def test_async_upload_then_embed(memories_mock: RunningMock) -> None:
     assert isinstance(uploaded, UploadResponse)
     assert isinstance(embedded, ImageEmbeddingResponse)
     assert len(embedded.data.embedding) == 1408
+
+
+@pytest.mark.parametrize("kind", ASYNC_CLIENTS)
+def test_async_calls_by_both_methods_agree(memories_mock: RunningMock, kind: str) -> None:
+    pictures = [encode(scene(seed)) for seed in (21, 22, 23, 24)]
+
+    async def both_methods(picture: bytes, client: AuthenticatedClient) -> tuple[object, object]:
+        uploaded = await upload_asset.asyncio(
+            client=client, body=UploadRequest(file=File(payload=io.BytesIO(picture), file_name="a.png"))
+        )
+        assert isinstance(uploaded, UploadResponse), uploaded
+        by_asset = await embed_image.asyncio(
+            client=client, body=ImageEmbeddingAssetRequest(asset_id=uploaded.data.asset_id, model="mobileclip")
+        )
+        return by_asset, await embed_image.asyncio(client=client, body=file_request(picture))
+
+    async def concurrently() -> list[tuple[object, object]]:
+        async with async_client(memories_mock, kind) as client:
+            return await asyncio.gather(*(both_methods(picture, client) for picture in pictures))
+
+    results = asyncio.run(concurrently())
+    vectors = set()
+    for by_asset, by_file in results:
+        assert isinstance(by_asset, ImageEmbeddingResponse)
+        assert isinstance(by_file, ImageEmbeddingResponse)
+        assert by_asset.data.embedding == by_file.data.embedding
+        vectors.add(tuple(by_asset.data.embedding))
+    assert len(vectors) == len(pictures)  # each answer went to its own request
 
 
 @pytest.mark.parametrize("path", ["/embeddings/image", "/upload"])

@@ -1,12 +1,14 @@
 """The two operations, `embedImage` and `uploadAsset`, behind the checks every request passes first.
 
-Every request is, in order: authenticated (401), rate-limited (429), answered as asked by
-`Prefer: code=NNN`, or failed by fault injection (500/503); only then is its body read and checked.
+Every request is, in order: authenticated (401), rate-limited (429), given its fault (`Prefer: fault=NAME`, else
+drawn: a 500/503, or no answer at all), answered as asked by `Prefer: code=NNN` or else processed (its body read and
+checked), its answer's body cut off or dripped if that is its fault, and held back for its latency.
 """
 
+import asyncio
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import anyio.to_thread
 from starlette.concurrency import run_in_threadpool
@@ -17,13 +19,16 @@ from memories_spec import Operation, load_spec, operations
 from mock_server import bodies
 from mock_server.assets import Asset, AssetStore
 from mock_server.cache import LruCache
-from mock_server.controls import FaultInjector, RateLimiter, preferred_status
+from mock_server.controls import RateLimiter, preferred_fault, preferred_status
 from mock_server.embeddings import MODEL_DIMENSIONS, Embedder
-from mock_server.envelope import JSON, ApiError, success_body
+from mock_server.envelope import JSON, ApiError, error_response, success_body
+from mock_server.faults import Fault, FaultInjector, broken_body, no_answer, status_fault
 from mock_server.images import DecodedImage, NotAnImage, content_digest, decode, sniff_audio_video
+from mock_server.latency import LatencyDrawer
 from mock_server.settings import Settings
 
 _CONCURRENT_DECODES = os.cpu_count() or 2
+Handler = Callable[[Request, str], Awaitable[Response]]
 
 
 class MockApi:
@@ -38,14 +43,49 @@ class MockApi:
         # A decoded 50-megapixel image can take hundreds of megabytes: decode a few at a time. Requests beyond
         # those wait on the event loop, not in worker threads.
         self._decoding = anyio.CapacityLimiter(_CONCURRENT_DECODES)
-        self._faults = FaultInjector(settings.fault_rate, settings.fault_seed)
+        self._faults = FaultInjector(settings.fault_rate, settings.fault_seed, settings.network_fault_rates)
+        self._latency = LatencyDrawer(settings.latency, settings.latency_seed)
         self._limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
 
     async def embed_image(self, request: Request) -> Response:
         """POST /embeddings/image: an image, sent as a file or named by asset id, to its embedding."""
-        api_key, answer = self._admit(request, "embedImage")
-        if answer is not None:
-            return answer
+        return await self._answer(request, "embedImage", self._embed_image)
+
+    async def upload_asset(self, request: Request) -> Response:
+        """POST /upload: store a file for the caller's key and return its asset id."""
+        return await self._answer(request, "uploadAsset", self._upload_asset)
+
+    async def _answer(self, request: Request, operation_id: str, handle: Handler) -> Response:
+        delay = self._latency.draw(operation_id)
+        if delay is None:
+            return await self._respond(request, operation_id, handle)
+        try:
+            response = await self._respond(request, operation_id, handle)
+        except ApiError as error:
+            response = error_response(error)
+        await asyncio.sleep(delay)  # on the event loop: a waiting answer holds no thread
+        return response
+
+    async def _respond(self, request: Request, operation_id: str, handle: Handler) -> Response:
+        api_key = self._authenticated(request)
+        prefer = request.headers.get("prefer")
+        status = preferred_status(prefer)
+        fault = self._fault(prefer, status is None)
+        if isinstance(fault, int):
+            raise status_fault(fault)
+        if fault is not None and fault.instead_of_the_answer:
+            return no_answer(fault)
+        if fault is None:
+            return self._documented(self.operations[operation_id], status) if status else await handle(request, api_key)
+        try:  # the body of whatever the answer is gets cut off or dripped, a refusal's too
+            answer = (
+                self._documented(self.operations[operation_id], status) if status else await handle(request, api_key)
+            )
+        except ApiError as error:
+            answer = error_response(error)
+        return broken_body(fault, answer, self.settings.drip_seconds)
+
+    async def _embed_image(self, request: Request, api_key: str) -> Response:
         content_type = bodies.media_type(request)
         if content_type == bodies.JSON_TYPE:
             payload = await bodies.read_json_object(request, self.settings.max_json_bytes)
@@ -59,11 +99,7 @@ class MockApi:
             return await self._embedding(content_digest(data), model, lambda: data)
         raise ApiError(415, "Unsupported media type: send multipart/form-data (file, model) or JSON (asset_id, model)")
 
-    async def upload_asset(self, request: Request) -> Response:
-        """POST /upload: store a file for the caller's key and return its asset id."""
-        api_key, answer = self._admit(request, "uploadAsset")
-        if answer is not None:
-            return answer
+    async def _upload_asset(self, request: Request, api_key: str) -> Response:
         if bodies.media_type(request) != bodies.MULTIPART_TYPE:
             raise ApiError(415, "Unsupported media type: upload the file as multipart/form-data")
         file = bodies.file_part(await bodies.read_parts(request, self.settings.max_upload_bytes), "file")
@@ -85,19 +121,21 @@ class MockApi:
             success_body(json.dumps({"asset_id": asset.asset_id}, separators=(",", ":")).encode()), media_type=JSON
         )
 
-    def _admit(self, request: Request, operation_id: str) -> tuple[str, Response | None]:
+    def _authenticated(self, request: Request) -> str:
+        """The request's key, once it is known and within its rate limit."""
         api_key = request.headers.get("authorization", "")
         if api_key not in self.settings.api_keys:
             raise ApiError(401, "Unauthorized" if api_key else "Unauthorized: the Authorization header is missing")
         if self._limiter is not None and (wait := self._limiter.acquire(api_key)) is not None:
             raise ApiError(429, "Rate limit exceeded", {"Retry-After": str(wait)})
-        status = preferred_status(request.headers.get("prefer"))
-        if status is not None:
-            return api_key, self._documented(self.operations[operation_id], status)
-        fault = self._faults.draw()
-        if fault is not None:
-            raise ApiError(fault, f"Injected fault ({fault})", {"Retry-After": "1"} if fault == 503 else None)
-        return api_key, None
+        return api_key
+
+    def _fault(self, prefer: str | None, draw: bool) -> int | Fault | None:
+        """The fault `Prefer: fault=NAME` asks for; else, unless `Prefer: code=NNN` asked for an answer, a draw."""
+        asked = preferred_fault(prefer)
+        if asked is not None:
+            return Fault.named(asked)
+        return self._faults.draw() if draw else None
 
     @staticmethod
     def _documented(operation: Operation, status: int) -> Response:

@@ -10,6 +10,8 @@ from pathlib import Path
 import uvicorn
 
 from mock_server.app import ANNOUNCEMENT, create_app
+from mock_server.latency import EXAMPLES, Latency
+from mock_server.server import server_config
 from mock_server.settings import Settings
 
 
@@ -30,8 +32,24 @@ def parse_settings(argv: list[str], prog: str = "memories-mock") -> tuple[argpar
     parser.add_argument("--data-dir", type=Path, help="keep uploaded assets here across restarts")
     parser.add_argument("--max-upload-bytes", type=int)
     parser.add_argument("--max-image-pixels", type=int)
-    parser.add_argument("--fault-rate", type=float, help="share of requests answered 500/503 (0 to 1)")
-    parser.add_argument("--fault-seed", type=int)
+    faults = parser.add_argument_group(
+        "faults", "each a share of requests (0 to 1), drawn from --fault-seed; off by default"
+    )
+    faults.add_argument("--fault-rate", type=float, help="answered 500 or 503 (Retry-After: 1)")
+    faults.add_argument("--reset-rate", type=float, help="connection reset, no answer")
+    faults.add_argument("--empty-rate", type=float, help="connection closed, no answer")
+    faults.add_argument("--cut-off-rate", type=float, help="answer's body cut off midway, connection closed")
+    faults.add_argument("--drip-rate", type=float, help="answer's body dripped over --drip-seconds")
+    faults.add_argument("--drip-seconds", type=float, help="how long a dripped body takes (default: 1)")
+    faults.add_argument("--fault-seed", type=int)
+    timing = parser.add_argument_group("latency", "how long answers wait; none by default")
+    timing.add_argument(
+        "--latency",
+        action="append",
+        metavar="[OPERATION=]DELAY",
+        help=f"for every operation, or for one (repeatable): {EXAMPLES}",
+    )
+    timing.add_argument("--latency-seed", type=int)
     parser.add_argument(
         "--rate-limit",
         type=int,
@@ -50,6 +68,8 @@ def parse_settings(argv: list[str], prog: str = "memories-mock") -> tuple[argpar
         }
         if "api_keys" in overrides:
             overrides["api_keys"] = frozenset(overrides["api_keys"])
+        if "latency" in overrides:
+            overrides["latency"] = Latency.parse(overrides["latency"])
         if overrides.get("rate_limit") == 0:
             # 0 switches off a limit the environment sets, as MEMORIES_MOCK_RATE_LIMIT=0 does.
             overrides["rate_limit"] = None
@@ -77,6 +97,6 @@ def main(argv: list[str] | None = None, prog: str = "memories-mock") -> int:
         origin = f"http://{host}:{listener.getsockname()[1]}"
         # On stdout whatever the log level. Connections are queued from here on: the URL is usable once read.
         print(ANNOUNCEMENT.format(origin=origin), flush=True)
-        server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, log_level=args.log_level))
+        server = uvicorn.Server(server_config(app, log_config=None, access_log=False, log_level=args.log_level))
         server.run(sockets=[listener])
     return 0 if server.started else 1

@@ -1,7 +1,9 @@
-"""Test controls that change the mock's answers: `Prefer: code=NNN`, fault injection, a per-key rate limit."""
+"""Test controls that change the mock's answers: `Prefer: code=NNN` and `fault=NAME`, a per-key rate limit.
+
+(Faults themselves are mock_server.faults, latency mock_server.latency.)
+"""
 
 import math
-import random
 import re
 import threading
 import time
@@ -11,38 +13,28 @@ from collections.abc import Callable
 _STATUS = re.compile(r"[0-9]{3}")
 
 
-def preferred_status(prefer: str | None) -> int | None:
-    """The status asked for with Prism's convention, `Prefer: code=NNN` (other preferences are ignored)."""
+def _preference(prefer: str | None, wanted: str) -> str | None:
+    """The value of the preference `wanted` in a `Prefer` header (RFC 7240), unquoted, if it is there."""
     if not prefer:
         return None
     for preference in prefer.split(","):
         name, _, value = preference.strip().partition("=")
-        if name.strip().lower() == "code":
-            value = value.strip().strip('"')
-            if _STATUS.fullmatch(value):
-                return int(value)
-            return -1  # asked for, but not a status: the caller refuses it
+        if name.strip().lower() == wanted:
+            return value.strip().strip('"')
     return None
 
 
-class FaultInjector:
-    """Answers a seeded share of requests with 500 or 503, so retry logic can be tested reproducibly."""
+def preferred_status(prefer: str | None) -> int | None:
+    """The status asked for with Prism's convention, `Prefer: code=NNN` (other preferences are ignored)."""
+    value = _preference(prefer, "code")
+    if value is None:
+        return None
+    return int(value) if _STATUS.fullmatch(value) else -1  # -1: asked for, but not a status: the caller refuses it
 
-    STATUSES = (500, 503)
 
-    def __init__(self, rate: float, seed: int) -> None:
-        self._rate = rate
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
-
-    def draw(self) -> int | None:
-        """The status of an injected fault for this request, or None."""
-        if self._rate <= 0:
-            return None
-        with self._lock:
-            if self._random.random() >= self._rate:
-                return None
-            return self._random.choice(self.STATUSES)
+def preferred_fault(prefer: str | None) -> str | None:
+    """The fault asked for on this one request, `Prefer: fault=NAME` (mock_server.faults names them)."""
+    return _preference(prefer, "fault")
 
 
 class RateLimiter:

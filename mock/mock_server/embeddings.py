@@ -32,7 +32,10 @@ def _projection(model: str) -> Vector:
 
 def embed(image: DecodedImage, model: str) -> Vector:
     """The unit-length embedding of an image under a model."""
-    vector = _projection(model) @ image.features.astype(np.float64)
+    # einsum's own loop, not `@`: numpy hands a product this size to OpenBLAS, whose threads then spin between
+    # requests, taking the cores that the event loop, the decoding threads and the client need (bulk embedding ran
+    # 2-4x slower). The rounded vectors are the same.
+    vector: Vector = np.einsum("ij,j->i", _projection(model), image.features.astype(np.float64))
     return (vector / np.linalg.norm(vector)).round(8)
 
 

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp
 
 from memories_client import AuthenticatedClient
 from mock_server.app import ANNOUNCED_ORIGIN, API_PREFIX, create_app
+from mock_server.server import server_config
 from mock_server.settings import ENV_PREFIX, Settings
 
 __all__ = ["MockProcess", "RunningMock", "mock_process", "run_mock", "serve"]
@@ -57,11 +58,14 @@ class RunningMock:
 
 @contextmanager
 def serve(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[int]:
-    """Serve any ASGI app with uvicorn in a thread until the block ends; yields the port (0 picks a free one)."""
+    """Serve any ASGI app with uvicorn in a thread until the block ends; yields the port (0 picks a free one).
+
+    The server is the mock's (mock_server.server), so that the mock's network faults happen on the wire.
+    """
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
+    server = uvicorn.Server(server_config(app, log_config=None, access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True, name="loopback-server")
     thread.start()
     try:

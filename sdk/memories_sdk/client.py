@@ -11,7 +11,7 @@ from httpx._utils import URLPattern, get_environment_proxies
 from memories_client import AuthenticatedClient
 from memories_sdk.errors import ConfigurationError
 from memories_sdk.retries import RetryPolicy
-from memories_sdk.transport import MemoriesTransport
+from memories_sdk.transport import AsyncBackend, MemoriesTransport
 
 DEFAULT_BASE_URL = "https://mavi-backend.memories.ai/serve/api/v2"
 # Embedding is synchronous: reading the answer may take a while; connecting should not.
@@ -30,6 +30,7 @@ def create_client(
     limits: httpx.Limits | None = None,
     proxy: str | None = None,
     verify_ssl: bool | ssl.SSLContext = True,
+    async_backend: AsyncBackend = "httpx",
     environ: Mapping[str, str] = os.environ,
 ) -> AuthenticatedClient:
     """A generated client for sync and async calls, with retries (`RetryPolicy()`: 2) and typed errors.
@@ -39,6 +40,9 @@ def create_client(
     NO_PROXY), by httpx's own rules. For a private CA, pass `verify_ssl=ssl.create_default_context(cafile=...)`.
     With `raise_status_errors=False`, documented error statuses return the generated `ErrorEnvelope` instead of
     raising; undocumented statuses and malformed answers raise in both modes.
+
+    Async calls go through httpx's connection pool, or with `async_backend="aiohttp"` (the extra
+    `memories-sdk[aiohttp]`) through aiohttp's, faster with many requests in flight; both behave alike.
     """
     key = (api_key if api_key is not None else environ.get("MEMORIES_API_KEY", "")).strip()
     if not key:
@@ -56,7 +60,12 @@ def create_client(
     chosen_proxy = _checked_proxy(proxy, "proxy=") if proxy is not None else environment_proxy(url)
     try:
         transport = MemoriesTransport(
-            retry=retry, raise_status_errors=raise_status_errors, verify=verify_ssl, limits=limits, proxy=chosen_proxy
+            retry=retry,
+            raise_status_errors=raise_status_errors,
+            verify=verify_ssl,
+            limits=limits,
+            proxy=chosen_proxy,
+            async_backend=async_backend,
         )
     except ImportError as error:  # a socks5:// proxy without socksio installed: httpx's message says so
         raise ConfigurationError(str(error)) from None

@@ -18,7 +18,7 @@ from memories_sdk.assets import Assets, AsyncAssets
 from memories_sdk.client import create_client
 from memories_sdk.embeddings import AsyncEmbeddings, Embeddings
 from memories_sdk.retries import RetryPolicy
-from memories_sdk.transport import MemoriesTransport
+from memories_sdk.transport import AsyncBackend, MemoriesTransport
 
 
 class ClientOptions(TypedDict, total=False):
@@ -30,6 +30,7 @@ class ClientOptions(TypedDict, total=False):
     limits: httpx.Limits | None
     proxy: str | None
     verify_ssl: bool | ssl.SSLContext
+    async_backend: AsyncBackend
     environ: Mapping[str, str]
 
 

@@ -6,17 +6,24 @@ typed error for it, or a `MalformedResponseError`, before the generated code par
 
 Passed as `httpx_args={"transport": ...}`, it survives the generated client's `with_headers`,
 `with_timeout` and `with_cookies`, which rebuild the httpx clients from those arguments.
+
+Async requests go through httpx's own pool by default, or through aiohttp's (`async_backend="aiohttp"`, the
+`memories-sdk[aiohttp]` extra: memories_sdk.aiohttp_transport), which keeps its speed with many requests in flight.
 """
 
 import copy
 import logging
 import ssl
+from typing import Literal
 
 import httpx
 
 from memories_sdk.contract import CheckedResponse, response_problem
-from memories_sdk.errors import APIConnectionError, APITimeoutError, MalformedResponseError
+from memories_sdk.errors import APIConnectionError, APITimeoutError, ConfigurationError, MalformedResponseError
 from memories_sdk.retries import RetryPolicy
+
+AsyncBackend = Literal["httpx", "aiohttp"]
+ASYNC_BACKENDS: tuple[AsyncBackend, ...] = ("httpx", "aiohttp")
 
 logger = logging.getLogger("memories_sdk")
 
@@ -38,6 +45,7 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         verify: bool | ssl.SSLContext = True,
         limits: httpx.Limits | None = None,
         proxy: str | None = None,
+        async_backend: AsyncBackend = "httpx",
         sync_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.retry = retry or RetryPolicy()
@@ -47,10 +55,14 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         ssl_context = httpx.create_ssl_context(verify=verify)
         limits = limits or _HTTPX_LIMITS
         self._sync = sync_transport or httpx.HTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
-        self._async = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
+        self.async_backend = async_backend
+        self._async = _async_pool(async_backend, ssl_context, limits, proxy)
 
     def __repr__(self) -> str:
-        return f"MemoriesTransport(retry={self.retry!r}, raise_status_errors={self.raise_status_errors})"
+        return (
+            f"MemoriesTransport(retry={self.retry!r}, raise_status_errors={self.raise_status_errors}, "
+            f"async_backend={self.async_backend!r})"
+        )
 
     def with_retry(self, retry: RetryPolicy) -> "MemoriesTransport":
         """This transport with another retry policy, sharing its connection pools."""
@@ -129,3 +141,21 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     @staticmethod
     def _log_retry(request: httpx.Request, cause: str, retry: int, delay: float) -> None:
         logger.info("%s %s: %s, retry %d in %.2f s", request.method, request.url, cause, retry + 1, delay)
+
+
+def _async_pool(
+    backend: AsyncBackend, ssl_context: ssl.SSLContext, limits: httpx.Limits, proxy: str | None
+) -> httpx.AsyncBaseTransport:
+    if backend == "httpx":
+        return httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
+    if backend == "aiohttp":
+        try:
+            from memories_sdk.aiohttp_transport import AiohttpTransport  # only with the extra installed
+        except ModuleNotFoundError as error:
+            if error.name not in ("aiohttp", "httpx_aiohttp"):
+                raise
+            raise ConfigurationError(
+                "async_backend='aiohttp' needs the aiohttp extra: pip install 'memories-sdk[aiohttp]'"
+            ) from None
+        return AiohttpTransport(verify=ssl_context, limits=limits, proxy=proxy)
+    raise ConfigurationError(f"async_backend must be one of {', '.join(map(repr, ASYNC_BACKENDS))}, not {backend!r}")

@@ -1,4 +1,4 @@
-"""Fixtures for the SDK's tests: retries that record their waits, a server of scripted answers, a counting mock."""
+"""Fixtures for the SDK's tests: both async backends, retries that record their waits, scripted and counting servers."""
 
 import io
 from collections.abc import Iterator
@@ -14,8 +14,16 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from memories_sdk import RetryPolicy
+from memories_sdk.transport import AsyncBackend
 from mock_server import API_PREFIX, Settings, create_app
 from mock_server.testing import serve
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def async_backend(request: pytest.FixtureRequest) -> AsyncBackend:
+    """Each async backend in turn: an async test taking this fixture runs once on each."""
+    backend: AsyncBackend = request.param
+    return backend
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import asyncio
 import logging
 import socket
 import ssl
+import sys
 from typing import Any
 
 import httpx
@@ -11,16 +12,19 @@ import pytest
 
 from memories_client import AuthenticatedClient
 from memories_client.api.embeddings import embed_image
-from memories_client.models import ImageEmbeddingAssetRequest
+from memories_client.models import ImageEmbeddingAssetRequest, ImageEmbeddingResponse
 from memories_sdk import (
     DEFAULT_BASE_URL,
     APIConnectionError,
+    APITimeoutError,
     AuthenticationError,
     ConfigurationError,
     RetryPolicy,
     create_client,
 )
+from memories_sdk.transport import AsyncBackend
 from mock_server import RunningMock
+from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
 SECRET = "sk-mavi-very_secret_key"
 
@@ -98,6 +102,72 @@ def test_an_ssl_context_secures_sync_and_async_calls() -> None:
         with pytest.raises(APIConnectionError):
             asyncio.run(call_async(client))
     assert context.secured == ["socket", "bio"]
+
+
+def test_an_ssl_context_secures_async_calls_on_both_backends(async_backend: AsyncBackend) -> None:
+    context = RecordingContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.secured = []
+
+    async def call_async(client: AuthenticatedClient) -> None:
+        async with client:
+            await embed_image.asyncio(
+                client=client, body=ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
+            )
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:  # accepts connections, never answers the handshake
+        base_url = f"https://127.0.0.1:{listener.getsockname()[1]}/serve/api/v2"
+        client = create_client(
+            SECRET,
+            base_url=base_url,
+            verify_ssl=context,
+            timeout=0.2,
+            retry=RetryPolicy(max_retries=0),
+            async_backend=async_backend,
+        )
+        with pytest.raises(APITimeoutError) as raised:
+            asyncio.run(call_async(client))
+    assert context.secured == ["bio"]
+    assert isinstance(raised.value.__cause__, httpx.ConnectTimeout)  # the handshake is part of connecting
+
+
+def test_an_explicit_proxy_carries_async_calls_on_both_backends(
+    scripted: ScriptedServer, async_backend: AsyncBackend
+) -> None:
+    proxy = scripted.base_url.removesuffix("/serve/api/v2")
+    scripted.script = [Scripted(200, b'{"code": 200, "msg": "ok", "data": {"embedding": [1]}}')]
+
+    async def call(client: AuthenticatedClient) -> object:
+        async with client:
+            return await embed_image.asyncio(
+                client=client, body=ImageEmbeddingAssetRequest(asset_id="re_1", model="mobileclip")
+            )
+
+    client = create_client(
+        SECRET,
+        base_url="http://api.invalid/serve/api/v2",  # reachable only through the proxy
+        proxy=proxy,
+        retry=RetryPolicy(max_retries=0),
+        async_backend=async_backend,
+        environ={},
+    )
+    assert isinstance(asyncio.run(call(client)), ImageEmbeddingResponse)
+    assert len(scripted.bodies) == 1
+
+
+def test_an_unknown_async_backend_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="async_backend must be one of 'httpx', 'aiohttp', not 'trio'"):
+        create_client(SECRET, async_backend="trio")  # type: ignore[arg-type]  # what a careless caller could pass
+
+
+@pytest.mark.parametrize("missing", ["aiohttp", "httpx_aiohttp"])
+def test_the_aiohttp_backend_without_its_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    monkeypatch.delitem(sys.modules, "memories_sdk.aiohttp_transport", raising=False)
+    monkeypatch.setitem(sys.modules, missing, None)  # what `import` finds when the package is not installed
+    with pytest.raises(ConfigurationError, match=r"pip install 'memories-sdk\[aiohttp\]'"):
+        create_client(SECRET, async_backend="aiohttp")
+    create_client(SECRET)  # the default backend needs no extra
 
 
 def test_timeouts_default_to_a_minute_and_take_numbers() -> None:

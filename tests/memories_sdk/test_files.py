@@ -1,5 +1,6 @@
-"""Files go out streamed from disk, in chunks, and whole again on each retry."""
+"""Files go out streamed from disk, in chunks, and whole again on each retry, sync and on both async backends."""
 
+import asyncio
 import io
 import json
 import random
@@ -12,6 +13,7 @@ from memories_client.models import UploadRequest, UploadResponse
 from memories_client.types import File
 from memories_sdk import RetryPolicy, create_client, open_image
 from memories_sdk.files import IMAGE_TYPES, upload_file
+from memories_sdk.transport import AsyncBackend
 from memories_spec import accepted_image_types
 from tests.memories_sdk.conftest import Scripted, ScriptedServer
 
@@ -83,3 +85,26 @@ def test_an_open_file_keeps_its_name_and_unknown_bytes_get_none() -> None:
     with open(SAMPLES[0], "rb") as named, upload_file(named) as sent:
         assert sent.file_name == SAMPLES[0].name
         assert sent.payload is named  # sent from the caller's file, rewound by httpx on each attempt
+
+
+def test_async_uploads_are_read_in_chunks_and_resent_whole_on_both_backends(
+    scripted: ScriptedServer, retry: RetryPolicy, tmp_path: Path, async_backend: AsyncBackend
+) -> None:
+    path = tmp_path / "large.tiff"
+    path.write_bytes(random.Random(1).randbytes(3 * 1024 * 1024))
+    scripted.script = [Scripted(503), Scripted(502, b"<html>bad gateway</html>"), Scripted(200, UPLOADED)]
+
+    async def upload(reader: RecordingReader) -> object:
+        async with create_client("k", base_url=scripted.base_url, retry=retry, async_backend=async_backend) as client:
+            return await upload_asset.asyncio(
+                client=client, body=UploadRequest(file=File(payload=reader, file_name="l.tiff"))
+            )
+
+    with RecordingReader(path) as reader:
+        result = asyncio.run(upload(reader))
+    assert isinstance(result, UploadResponse)
+    assert reader.reads
+    assert all(0 < size <= 64 * 1024 for size in reader.reads)
+    assert len(scripted.bodies) == 3
+    assert all(body == scripted.bodies[0] for body in scripted.bodies)
+    assert path.read_bytes() in scripted.bodies[0]

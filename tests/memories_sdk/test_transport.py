@@ -1,10 +1,12 @@
 """Retries and typed errors through real servers: the mock's fault injection and `Prefer`, and scripted answers."""
 
 import asyncio
+import dataclasses
 import io
 import json
 import socket
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -30,6 +32,7 @@ from memories_sdk import (
     ConflictError,
     InsufficientCreditsError,
     InternalServerError,
+    MemoriesError,
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitError,
@@ -41,6 +44,7 @@ from memories_sdk import (
 )
 from memories_sdk.contract import OPERATIONS
 from memories_sdk.errors import DOCUMENTED_ERROR_STATUSES
+from memories_sdk.transport import AsyncBackend
 from memories_spec import documented_error_statuses, load_spec
 from mock_server import RunningMock, Settings, run_mock
 from tests.memories_sdk.conftest import Scripted, ScriptedServer
@@ -58,10 +62,19 @@ PATHS = sorted(load_spec()["paths"])
 
 
 def client_for(
-    base_url: str, retry: RetryPolicy, timeout: float = 5.0, raise_status_errors: bool = True
+    base_url: str,
+    retry: RetryPolicy,
+    timeout: float = 5.0,
+    raise_status_errors: bool = True,
+    async_backend: AsyncBackend = "httpx",
 ) -> AuthenticatedClient:
     return create_client(
-        "sk-mai-key", base_url=base_url, retry=retry, timeout=timeout, raise_status_errors=raise_status_errors
+        "sk-mai-key",
+        base_url=base_url,
+        retry=retry,
+        timeout=timeout,
+        raise_status_errors=raise_status_errors,
+        async_backend=async_backend,
     )
 
 
@@ -98,6 +111,101 @@ def test_retries_can_be_turned_off(waits: list[float]) -> None:
             with pytest.raises(InternalServerError):
                 embed_image.sync(client=client, body=file_request(PNG))
     assert waits == []
+
+
+# Retries against the mock's network faults: on the wire, sync and on both async backends
+
+NETWORK_FAULTS = ["reset", "empty", "cut-off"]
+MIXED_FAULTS = Settings(
+    fault_rate=0.04, reset_rate=0.02, empty_rate=0.02, cut_off_rate=0.02, drip_rate=0.02, drip_seconds=0.05,
+    fault_seed=8, access_log=False,
+)  # fmt: skip
+
+
+async def _outcomes(client: AuthenticatedClient, bodies: list[ImageEmbeddingFileRequest]) -> list[object]:
+    async def one(body: ImageEmbeddingFileRequest) -> object:
+        try:
+            return await embed_image.asyncio(client=client, body=body)
+        except MemoriesError as error:
+            return error
+
+    async with client:
+        return await asyncio.gather(*(one(body) for body in bodies))
+
+
+@pytest.mark.parametrize("fault", NETWORK_FAULTS)
+def test_a_network_fault_on_every_attempt_ends_in_a_connection_error(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float], fault: str
+) -> None:
+    with create_client(memories_mock.api_key, base_url=memories_mock.base_url, retry=retry) as client:
+        with pytest.raises(APIConnectionError, match="after 3 attempt") as raised:
+            embed_image.sync(client=client.with_headers({"Prefer": f"fault={fault}"}), body=ASSET_BODY)
+    assert not isinstance(raised.value, APITimeoutError)
+    assert waits == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("fault", NETWORK_FAULTS)
+def test_async_network_faults_on_every_attempt_end_in_a_connection_error(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float], fault: str, async_backend: AsyncBackend
+) -> None:
+    client = create_client(
+        memories_mock.api_key, base_url=memories_mock.base_url, retry=retry, async_backend=async_backend
+    ).with_headers({"Prefer": f"fault={fault}"})
+    (error,) = asyncio.run(_outcomes(client, [file_request(PNG)]))
+    assert type(error) is APIConnectionError
+    assert "after 3 attempt(s)" in str(error)
+    assert waits == [0.5, 1.0]
+
+
+def test_a_dripped_answer_is_slow_but_whole_and_a_timeout_when_slower_than_the_read_timeout(
+    retry: RetryPolicy, waits: list[float], async_backend: AsyncBackend
+) -> None:
+    with run_mock(Settings(drip_seconds=0.3, access_log=False)) as mock:
+        patient = create_client(mock.api_key, base_url=mock.base_url, retry=retry, async_backend=async_backend)
+        impatient = create_client(
+            mock.api_key, base_url=mock.base_url, retry=retry, timeout=httpx.Timeout(5.0, read=0.02),
+            async_backend=async_backend,
+        )  # fmt: skip
+        dripped = [file_request(PNG)]
+        (whole,) = asyncio.run(_outcomes(patient.with_headers({"Prefer": "fault=drip"}), dripped))
+        assert isinstance(whole, ImageEmbeddingResponse)
+        assert waits == []
+        (late,) = asyncio.run(_outcomes(impatient.with_headers({"Prefer": "fault=drip"}), [file_request(PNG)]))
+    assert type(late) is APITimeoutError  # ten pieces 30 ms apart: each read waits longer than 20 ms
+    assert isinstance(late.__cause__, httpx.ReadTimeout)
+    assert waits == [0.5, 1.0]
+
+
+MIXED_BODIES = [file_request(encode(scene(seed, (64, 48)))) for seed in range(24)]
+
+
+@pytest.fixture(scope="module")
+def healthy_answers(memories_mock: RunningMock) -> list[ImageEmbeddingResponse | ErrorEnvelope | None]:
+    """The answers of a mock without faults to MIXED_BODIES."""
+    with create_client(memories_mock.api_key, base_url=memories_mock.base_url) as client:
+        return [embed_image.sync(client=client, body=body) for body in MIXED_BODIES]
+
+
+def test_mixed_faults_are_all_retried_away_with_four_retries(
+    waits: list[float], retry: RetryPolicy, healthy_answers: list[object]
+) -> None:
+    four = dataclasses.replace(retry, max_retries=4)
+    with run_mock(MIXED_FAULTS) as faulty:
+        with create_client(faulty.api_key, base_url=faulty.base_url, retry=four) as client:
+            results = [embed_image.sync(client=client, body=body) for body in MIXED_BODIES]
+    assert results == healthy_answers
+    assert len(waits) >= 2  # faults were met
+
+
+def test_async_mixed_faults_are_all_retried_away_with_four_retries_on_both_backends(
+    waits: list[float], retry: RetryPolicy, async_backend: AsyncBackend, healthy_answers: list[object]
+) -> None:
+    four = dataclasses.replace(retry, max_retries=4)
+    with run_mock(MIXED_FAULTS) as faulty:
+        client = create_client(faulty.api_key, base_url=faulty.base_url, retry=four, async_backend=async_backend)
+        results = asyncio.run(_outcomes(client, MIXED_BODIES))
+    assert results == healthy_answers
+    assert len(waits) >= 2
 
 
 # Typed errors for every documented status, through the mock's Prefer: code=NNN
@@ -145,6 +253,29 @@ def test_each_documented_status_raises_its_class(
     assert len(waits) == (2 if status in RETRIED else 0)
 
 
+def test_each_documented_status_raises_its_class_from_async_calls(
+    memories_mock: RunningMock, retry: RetryPolicy, waits: list[float], async_backend: AsyncBackend
+) -> None:
+    async def raised(client: AuthenticatedClient) -> dict[int, tuple[type[Exception], object, str | None]]:
+        errors: dict[int, tuple[type[Exception], object, str | None]] = {}
+        async with client:
+            for status in ERRORS:
+                try:
+                    await embed_image.asyncio(client=client.with_headers({"Prefer": f"code={status}"}), body=ASSET_BODY)
+                except APIStatusError as error:
+                    errors[status] = (type(error), error.code, error.msg)
+        return errors
+
+    client = create_client(
+        memories_mock.api_key, base_url=memories_mock.base_url, retry=retry, async_backend=async_backend
+    )
+    errors = asyncio.run(raised(client))
+    assert {status: error_class for status, (error_class, _, _) in errors.items()} == ERRORS
+    assert all(code == status and msg for status, (_, code, msg) in errors.items())
+    # 429 waits the spec's Retry-After (2 s), 503 the mock's example's, 500 the backoff: two retries each.
+    assert len(waits) == 2 * len(RETRIED)
+
+
 def test_rate_limit_waits_as_the_server_says(
     memories_mock: RunningMock, retry: RetryPolicy, waits: list[float]
 ) -> None:
@@ -164,10 +295,12 @@ def test_documented_statuses_can_be_returned_instead_of_raised(memories_mock: Ru
     assert (result.code, result.msg) == (400, "Asset not found")
 
 
-def test_async_calls_retry_and_raise_alike(retry: RetryPolicy, waits: list[float]) -> None:
+def test_async_calls_retry_and_raise_alike(retry: RetryPolicy, waits: list[float], async_backend: AsyncBackend) -> None:
     async def scenario() -> tuple[list[ErrorEnvelope | ImageEmbeddingResponse | None], type[Exception]]:
         with run_mock(Settings(fault_rate=0.5, fault_seed=3, access_log=False)) as faulty:
-            async with create_client(faulty.api_key, base_url=faulty.base_url, retry=retry) as client:
+            async with create_client(
+                faulty.api_key, base_url=faulty.base_url, retry=retry, async_backend=async_backend
+            ) as client:
                 results = [
                     await embed_image.asyncio(client=client, body=file_request(encode(scene(seed))))
                     for seed in range(6)
@@ -187,11 +320,24 @@ def test_async_calls_retry_and_raise_alike(retry: RetryPolicy, waits: list[float
 # Connection failures
 
 
-def test_refused_connections_are_retried_then_raised(retry: RetryPolicy, waits: list[float]) -> None:
+@pytest.fixture
+def refusing_url() -> str:
+    """A base URL on loopback where nothing listens."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens once the probe closes
-    with client_for(f"http://127.0.0.1:{port}/serve/api/v2", retry) as client:
+    return f"http://127.0.0.1:{port}/serve/api/v2"
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """A base URL on loopback where connections are accepted and never answered."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/serve/api/v2"
+
+
+def test_refused_connections_are_retried_then_raised(retry: RetryPolicy, waits: list[float], refusing_url: str) -> None:
+    with client_for(refusing_url, retry) as client:
         with pytest.raises(APIConnectionError) as raised:
             embed_image.sync(client=client, body=ASSET_BODY)
     assert not isinstance(raised.value, APITimeoutError)
@@ -200,17 +346,40 @@ def test_refused_connections_are_retried_then_raised(retry: RetryPolicy, waits: 
     assert waits == [0.5, 1.0]
 
 
-def test_timeouts_are_retried_then_raised(retry: RetryPolicy, waits: list[float]) -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()  # accepts connections, never answers
-    try:
-        base_url = f"http://127.0.0.1:{listener.getsockname()[1]}/serve/api/v2"
-        with client_for(base_url, retry, timeout=0.2) as client:
-            with pytest.raises(APITimeoutError):
-                embed_image.sync(client=client, body=ASSET_BODY)
-    finally:
-        listener.close()
+def test_timeouts_are_retried_then_raised(retry: RetryPolicy, waits: list[float], silent_url: str) -> None:
+    with client_for(silent_url, retry, timeout=0.2) as client:
+        with pytest.raises(APITimeoutError) as raised:
+            embed_image.sync(client=client, body=ASSET_BODY)
+    assert isinstance(raised.value.__cause__, httpx.ReadTimeout)
+    assert waits == [0.5, 1.0]
+
+
+async def _failure(client: AuthenticatedClient) -> APIConnectionError:
+    async with client:
+        try:
+            await embed_image.asyncio(client=client, body=ASSET_BODY)
+        except APIConnectionError as error:
+            return error
+    raise AssertionError("the request did not fail")
+
+
+def test_async_refused_connections_are_connection_errors_not_timeouts(
+    retry: RetryPolicy, waits: list[float], refusing_url: str, async_backend: AsyncBackend
+) -> None:
+    # httpx-aiohttp alone reports a refused connection as httpx.ConnectTimeout, that is, as a timeout.
+    error = asyncio.run(_failure(client_for(refusing_url, retry, async_backend=async_backend)))
+    assert type(error) is APIConnectionError
+    assert type(error.__cause__) is httpx.ConnectError
+    assert "after 3 attempt(s)" in str(error)
+    assert waits == [0.5, 1.0]
+
+
+def test_async_timeouts_are_retried_then_raised(
+    retry: RetryPolicy, waits: list[float], silent_url: str, async_backend: AsyncBackend
+) -> None:
+    error = asyncio.run(_failure(client_for(silent_url, retry, timeout=0.2, async_backend=async_backend)))
+    assert type(error) is APITimeoutError
+    assert type(error.__cause__) is httpx.ReadTimeout
     assert waits == [0.5, 1.0]
 
 

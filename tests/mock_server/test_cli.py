@@ -7,6 +7,8 @@ import httpx
 import pytest
 
 from mock_server.cli import parse_settings
+from mock_server.faults import Fault
+from mock_server.latency import Latency
 from mock_server.settings import DOCUMENTED_TEST_KEY
 from mock_server.testing import mock_process
 from tests.mock_server.helpers import PNG
@@ -25,6 +27,21 @@ def test_options_override_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert settings.data_dir == tmp_path
 
 
+def test_fault_and_latency_options_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEMORIES_MOCK_LATENCY", "5s")
+    monkeypatch.setenv("MEMORIES_MOCK_DRIP_RATE", "0.5")
+    _, settings = parse_settings(
+        [
+            *("--latency", "uniform:10ms:20ms", "--latency", "uploadAsset=1s", "--latency-seed", "3"),
+            *("--reset-rate", "0.1", "--empty-rate", "0.05", "--cut-off-rate", "0.02", "--drip-seconds", "3"),
+        ]
+    )
+    assert settings.latency == Latency.parse(["uniform:10ms:20ms", "uploadAsset=1s"])
+    assert settings.latency_seed == 3
+    assert settings.network_fault_rates == {Fault.RESET: 0.1, Fault.EMPTY: 0.05, Fault.CUT_OFF: 0.02, Fault.DRIP: 0.5}
+    assert settings.drip_seconds == 3
+
+
 def test_rate_limit_zero_switches_the_limit_off_like_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEMORIES_MOCK_RATE_LIMIT", "7")
     assert parse_settings(["--rate-limit", "0"])[1].rate_limit is None
@@ -39,8 +56,21 @@ def test_rate_limit_zero_switches_the_limit_off_like_the_environment(monkeypatch
         (["--api-key", ""], "API keys must not be empty or blank"),
         (["--api-key", "sk-a", "--api-key", "  "], "API keys must not be empty or blank"),
         (["--rate-limit", "-1"], "rate_limit must be at least 1"),
+        (["--latency", "fast"], "'fast' is no duration: write it like 200ms or 1.5s"),
+        (["--latency", "=1s"], "'=1s' names no operation before '='"),
+        (["--latency", "embedVideo=1s"], "latency names no operation of the spec: embedVideo"),
+        (["--reset-rate", "0.6", "--drip-rate", "0.6"], "the fault rates add up to more than 1"),
     ],
-    ids=["fault-rate", "empty-key", "blank-key", "negative-rate-limit"],
+    ids=[
+        "fault-rate",
+        "empty-key",
+        "blank-key",
+        "negative-rate-limit",
+        "latency",
+        "no-operation",
+        "unknown-operation",
+        "rates-sum",
+    ],
 )
 def test_bad_values_exit_with_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     with pytest.raises(SystemExit) as exited:

@@ -1,8 +1,8 @@
-"""Test controls: Prism's `Prefer: code=NNN`, seeded fault injection, a token-bucket rate limit."""
+"""Test controls: Prism's `Prefer: code=NNN`, `Prefer: fault=NAME`, a token-bucket rate limit."""
 
 import pytest
 
-from mock_server.controls import FaultInjector, RateLimiter, preferred_status
+from mock_server.controls import RateLimiter, preferred_fault, preferred_status
 
 
 @pytest.mark.parametrize(
@@ -25,24 +25,19 @@ def test_prefer_header(header: str | None, status: int | None) -> None:
     assert preferred_status(header) == status
 
 
-def test_faults_are_off_at_rate_zero() -> None:
-    injector = FaultInjector(0.0, seed=1)
-    assert all(injector.draw() is None for _ in range(1000))
-
-
-def test_faults_follow_the_rate_and_the_seed() -> None:
-    first = FaultInjector(0.3, seed=7)
-    second = FaultInjector(0.3, seed=7)
-    sequence = [first.draw() for _ in range(2000)]
-    assert sequence == [second.draw() for _ in range(2000)]
-    faults = [status for status in sequence if status is not None]
-    assert 0.25 < len(faults) / len(sequence) < 0.35
-    assert set(faults) == {500, 503}
-
-
-def test_every_request_faults_at_rate_one() -> None:
-    injector = FaultInjector(1.0, seed=3)
-    assert all(injector.draw() in (500, 503) for _ in range(100))
+@pytest.mark.parametrize(
+    ("header", "fault"),
+    [
+        (None, None),
+        ("code=500", None),
+        ("fault=reset", "reset"),
+        ("code=400, fault=cut-off", "cut-off"),
+        ('Fault = "drip"', "drip"),
+        ("fault=", ""),
+    ],
+)
+def test_prefer_fault_header(header: str | None, fault: str | None) -> None:
+    assert preferred_fault(header) == fault
 
 
 class FakeClock:
