@@ -276,7 +276,7 @@ def test_the_installed_memories_command_embeds_against_the_installed_mock(
     unconfigured = venv.run("memories", "embed", str(photos), "--model", "mobileclip", "--output", str(output))
     assert unconfigured.returncode == 2
     assert unconfigured.stderr.splitlines() == [
-        "memories embed: error: no API key: pass api_key= or set MEMORIES_API_KEY"
+        "memories embed: error: no API key: set MEMORIES_API_KEY"
     ]
 
 
