@@ -209,26 +209,16 @@ class SpecDiff:
         pairs = operation_pairs(self.old, self.new)
         gone = [old_key for old_key, new_key in pairs if new_key is None and old_key is not None]
         arrived = [new_key for old_key, new_key in pairs if old_key is None and new_key is not None]
-        for path, method in gone:
-            name = operation_id(old_operations[(path, method)], path, method)
-            location = pointer_to("paths", path, method)
-            self.emit(
-                "operation-removed",
-                location,
-                f"{method.upper()} {path} removed",
-                Site(name),
-                frozenset({module_name(name)}),
-            )
-        for path, method in arrived:
-            name = operation_id(new_operations[(path, method)], path, method)
-            location = pointer_to("paths", path, method)
-            self.emit(
-                "operation-added",
-                location,
-                f"{method.upper()} {path} added",
-                Site(name),
-                frozenset({module_name(name)}),
-            )
+        for keys, found, change in ((gone, old_operations, "removed"), (arrived, new_operations, "added")):
+            for path, method in keys:
+                name = operation_id(found[(path, method)], path, method)
+                self.emit(
+                    f"operation-{change}",
+                    pointer_to("paths", path, method),
+                    f"{method.upper()} {path} {change}",
+                    Site(name),
+                    frozenset({module_name(name)}),
+                )
         for old_key, new_key in pairs:
             if old_key is not None and new_key is not None:
                 self.operations.compare(old_key, new_key, old_operations[old_key], new_operations[new_key])

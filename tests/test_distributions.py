@@ -275,9 +275,7 @@ def test_the_installed_memories_command_embeds_against_the_installed_mock(
     assert len(json.loads(line)["embedding"]) == 512
     unconfigured = venv.run("memories", "embed", str(photos), "--model", "mobileclip", "--output", str(output))
     assert unconfigured.returncode == 2
-    assert unconfigured.stderr.splitlines() == [
-        "memories embed: error: no API key: set MEMORIES_API_KEY"
-    ]
+    assert unconfigured.stderr.splitlines() == ["memories embed: error: no API key: set MEMORIES_API_KEY"]
 
 
 def test_the_installed_conformance_tool_passes_the_installed_mock(
