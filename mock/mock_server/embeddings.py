@@ -14,12 +14,13 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from memories_spec import model_dimensions
 from mock_server.cache import LruCache
 from mock_server.envelope import success_body
 from mock_server.images import FEATURE_LENGTH, DecodedImage
 
-# The real models' vector lengths: Google documents 1408 by default; MobileCLIP's image tower gives 512.
-MODEL_DIMENSIONS: Mapping[str, int] = {"multimodalembedding@001": 1408, "mobileclip": 512}
+# The real models' vector lengths, as the spec states them (`x-dimensions`).
+MODEL_DIMENSIONS: Mapping[str, int] = model_dimensions()
 
 Vector = npt.NDArray[np.float64]
 

@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 from memories_spec import load_spec, lookup, model_dimensions, operation_price
-from mock_server.embeddings import MODEL_DIMENSIONS
 
 
 def _descriptions(node: object) -> list[str]:
@@ -38,7 +37,3 @@ def test_the_prices_are_the_described_ones() -> None:
     assert operation_price("/embeddings/image") == Decimal(described) == Decimal("0.0001")
     assert "Uploads are free" in upload["description"]
     assert operation_price("/upload") == 0
-
-
-def test_the_mock_uses_the_specs_lengths() -> None:
-    assert dict(MODEL_DIMENSIONS) == model_dimensions()
