@@ -17,7 +17,7 @@ PARTS = {
         "tests/test_distributions.py",
         "contract_tests/test_readme.py",
     ],
-    "make conformance (st run) against the mock": ["tests/memories_contract/test_conformance.py"],
+    "memories-conformance against the mock": ["tests/memories_contract/test_conformance.py"],
     "mutant runner": ["contract_tests/test_mutants.py"],
 }
 
