@@ -261,9 +261,21 @@ def wait_until(condition: Any, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here and in the processes started here, as it does in a terminal.
+
+    A shell starts background jobs (`make test &`, `nohup`) with SIGINT ignored, which this process and its
+    children would inherit: Python then installs no KeyboardInterrupt handler at all.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".npy"])
 def test_ctrl_c_leaves_a_valid_file_that_a_second_run_completes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, suffix: str
+    ctrl_c: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
     folder = tmp_path / "photos"
     folder.mkdir()
@@ -341,6 +353,7 @@ RUN_MODULE = "import sys; sys.argv[0] = 'memories'; runpy.run_module('memories_s
 
 
 def test_ctrl_c_before_any_request_is_one_line_and_exit_130(
+    ctrl_c: None,
     mock: CountingMock,
     photos: Path,
     tmp_path: Path,
