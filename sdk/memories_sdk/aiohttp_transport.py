@@ -15,6 +15,7 @@ so that retries and typed errors do not depend on the backend:
 """
 
 import asyncio
+import base64
 import ssl
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -139,6 +140,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, verify: ssl.SSLContext, limits: httpx.Limits, proxy: httpx.Proxy | str | None) -> None:
         if isinstance(proxy, str):
             proxy = httpx.Proxy(proxy)  # httpx-aiohttp reads .url and .auth: a string would fail on first use
+        self._proxy_authorization: str | None = None
+        if proxy is not None and proxy.raw_auth is not None:
+            # httpx-aiohttp passes credentials as aiohttp's proxy_auth=BasicAuth(...), which aiohttp 3.14 deprecates
+            # with a warning on every request. The header httpx sends instead: aiohttp puts proxy headers on the
+            # CONNECT of an https:// request only, so an http:// request carries it itself (handle_async_request).
+            credentials = base64.b64encode(b":".join(proxy.raw_auth)).decode()
+            self._proxy_authorization = f"Basic {credentials}"
+            proxy = httpx.Proxy(proxy.url, headers={**proxy.headers, "Proxy-Authorization": self._proxy_authorization})
         if proxy is not None and proxy.url.scheme not in ("http", "https"):
             raise ConfigurationError(f"the aiohttp backend takes http:// and https:// proxies, not {proxy.url.scheme}")
         self._ssl_context = verify
@@ -156,6 +165,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._proxy_authorization is not None and request.url.scheme == "http":
+            request.headers["Proxy-Authorization"] = self._proxy_authorization
         write_timeout = request.extensions.get("timeout", {}).get("write")
         stream = _body_stream(request)
         with _httpx_errors():

@@ -54,9 +54,11 @@ class MemoriesTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         # built one. They share one SSL context, as loading the CA bundle is most of the cost of building one.
         ssl_context = httpx.create_ssl_context(verify=verify)
         limits = limits or _HTTPX_LIMITS
-        self._sync = sync_transport or httpx.HTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
         self.async_backend = async_backend
+        # The async pool first: its refusal of a proxy (aiohttp takes no socks://) is the one that helps, where the
+        # sync pool's would ask for socksio, which the aiohttp backend would still refuse.
         self._async = _async_pool(async_backend, ssl_context, limits, proxy)
+        self._sync = sync_transport or httpx.HTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
 
     def __repr__(self) -> str:
         return (

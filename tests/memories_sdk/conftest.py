@@ -58,6 +58,7 @@ class ScriptedServer:
     base_url: str
     script: list[Scripted] = field(default_factory=list)
     bodies: list[bytes] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,7 @@ def scripted_server() -> Iterator[ScriptedServer]:
 
     async def answer(request: Request) -> Response:
         state.bodies.append(await request.body())
+        state.headers.append(dict(request.headers))
         if not state.script:
             return Response(b"no scripted answer left", 404)
         next_answer = state.script.pop(0)
@@ -83,6 +85,7 @@ def scripted(scripted_server: ScriptedServer) -> ScriptedServer:
     """The module's scripted server, with an empty script and no recorded bodies."""
     scripted_server.script.clear()
     scripted_server.bodies.clear()
+    scripted_server.headers.clear()
     return scripted_server
 
 

@@ -21,22 +21,27 @@ from memories_sdk import (
 )
 from memories_sdk.bulk import ImageResult, Plan, run_in_tasks
 from memories_sdk.files import FileInput
+from memories_sdk.transport import AsyncBackend
 from tests.memories_sdk.conftest import Pipe, counting_mock
 
 EMBED_PATH = "/serve/api/v2/embeddings/image"
 ImageMany = Callable[..., list[ImageResult]]
 
 
-def image_many(base_url: str, api_key: str, asynchronous: bool) -> ImageMany:
-    """`client.embeddings.image_many` of a fresh Memories or AsyncMemories, as one blocking call."""
+def image_many(base_url: str, api_key: str, backend: AsyncBackend | None) -> ImageMany:
+    """`client.embeddings.image_many` of a fresh Memories (backend None) or AsyncMemories, as one blocking call."""
 
     def sync_call(files: Sequence[FileInput], **options: object) -> list[ImageResult]:
         with Memories(api_key, base_url=base_url) as client:
             return client.embeddings.image_many(files, model="mobileclip", **options)  # type: ignore[arg-type]
 
+    if backend is None:
+        return sync_call
+    chosen: AsyncBackend = backend
+
     def async_call(files: Sequence[FileInput], **options: object) -> list[ImageResult]:
         async def run() -> list[ImageResult]:
-            async with AsyncMemories(api_key, base_url=base_url) as client:
+            async with AsyncMemories(api_key, base_url=base_url, async_backend=chosen) as client:
                 call: Awaitable[list[ImageResult]] = client.embeddings.image_many(
                     files,
                     model="mobileclip",
@@ -46,10 +51,12 @@ def image_many(base_url: str, api_key: str, asynchronous: bool) -> ImageMany:
 
         return anyio.run(run)
 
-    return async_call if asynchronous else sync_call
+    return async_call
 
 
-CLIENTS = pytest.mark.parametrize("asynchronous", [False, True], ids=["Memories", "AsyncMemories"])
+CLIENTS = pytest.mark.parametrize(
+    "backend", [None, "httpx", "aiohttp"], ids=["Memories", "AsyncMemories-httpx", "AsyncMemories-aiohttp"]
+)
 
 
 def pictures(folder: Path, seeds: range) -> list[Path]:
@@ -63,7 +70,9 @@ def pictures(folder: Path, seeds: range) -> list[Path]:
 
 
 @CLIENTS
-def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Path, asynchronous: bool) -> None:
+def test_results_come_in_input_order_with_each_failure_in_its_place(
+    tmp_path: Path, backend: AsyncBackend | None
+) -> None:
     images = pictures(tmp_path, range(6))
     files: list[FileInput] = [*images[:2], b"not an image", images[2], tmp_path / "missing.png", *images[3:]]
     steps: list[Progress] = []
@@ -74,7 +83,7 @@ def test_results_come_in_input_order_with_each_failure_in_its_place(tmp_path: Pa
         threads.add(threading.get_ident())
 
     with counting_mock() as mock:
-        results = image_many(mock.base_url, mock.api_key, asynchronous)(files, concurrency=3, on_progress=report)
+        results = image_many(mock.base_url, mock.api_key, backend)(files, concurrency=3, on_progress=report)
         with Memories(mock.api_key, base_url=mock.base_url) as client:
             expected = [client.embeddings.image(file=image, model="mobileclip").data.embedding for image in images]
     assert [type(result) for result in results] == [
@@ -98,20 +107,20 @@ class Stop(Exception):
 
 @CLIENTS
 def test_an_error_of_the_progress_callback_ends_the_call_and_is_raised_as_it_is(
-    tmp_path: Path, asynchronous: bool
+    tmp_path: Path, backend: AsyncBackend | None
 ) -> None:
     def stop(progress: Progress) -> None:
         raise Stop(progress)
 
     images = pictures(tmp_path, range(5))
     with counting_mock(delay=0.05) as mock, pytest.raises(Stop) as stopped:  # not inside an ExceptionGroup
-        image_many(mock.base_url, mock.api_key, asynchronous)(images, concurrency=1, on_progress=stop)
+        image_many(mock.base_url, mock.api_key, backend)(images, concurrency=1, on_progress=stop)
     assert stopped.value.args == (Progress(1, 0, 5),)
     assert mock.paths.count(EMBED_PATH) <= 2  # the images not yet started were not sent
 
 
 @CLIENTS
-def test_identical_content_is_sent_once_and_shares_its_result(tmp_path: Path, asynchronous: bool) -> None:
+def test_identical_content_is_sent_once_and_shares_its_result(tmp_path: Path, backend: AsyncBackend | None) -> None:
     first, second = pictures(tmp_path, range(2))
     copy = tmp_path / "copy-of-first.png"
     copy.write_bytes(first.read_bytes())
@@ -120,7 +129,7 @@ def test_identical_content_is_sent_once_and_shares_its_result(tmp_path: Path, as
     with first.open("rb") as opened:
         files: list[FileInput] = [first, second, copy, first.read_bytes(), opened, str(second), same_size_other]
         with counting_mock() as mock:
-            results = image_many(mock.base_url, mock.api_key, asynchronous)(files)
+            results = image_many(mock.base_url, mock.api_key, backend)(files)
     assert mock.paths.count(EMBED_PATH) == 3  # first, second, and the reversed bytes (a 400 from the mock)
     assert results[0] is results[2] is results[3] is results[4]
     assert results[1] is results[5]
@@ -129,10 +138,10 @@ def test_identical_content_is_sent_once_and_shares_its_result(tmp_path: Path, as
 
 
 @CLIENTS
-def test_no_more_requests_are_in_flight_than_the_concurrency(tmp_path: Path, asynchronous: bool) -> None:
+def test_no_more_requests_are_in_flight_than_the_concurrency(tmp_path: Path, backend: AsyncBackend | None) -> None:
     images = pictures(tmp_path, range(7))
     with counting_mock(delay=0.15) as mock:
-        results = image_many(mock.base_url, mock.api_key, asynchronous)(images, concurrency=3)
+        results = image_many(mock.base_url, mock.api_key, backend)(images, concurrency=3)
     assert all(isinstance(result, ImageEmbeddingResponse) for result in results)
     assert mock.most_in_flight == 3
     assert mock.paths.count(EMBED_PATH) == 7
@@ -150,15 +159,15 @@ def test_an_unseekable_stream_is_read_once_and_sent_whole(tmp_path: Path) -> Non
 
 
 @CLIENTS
-def test_a_concurrency_below_one_is_refused(asynchronous: bool) -> None:
+def test_a_concurrency_below_one_is_refused(backend: AsyncBackend | None) -> None:
     with pytest.raises(ValueError, match="concurrency must be 1 or more"):
-        image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)([b"x"], concurrency=0)
+        image_many("http://127.0.0.1:9/serve/api/v2", "k", backend)([b"x"], concurrency=0)
 
 
 @CLIENTS
-def test_one_image_in_place_of_a_list_is_refused(tmp_path: Path, asynchronous: bool) -> None:
+def test_one_image_in_place_of_a_list_is_refused(tmp_path: Path, backend: AsyncBackend | None) -> None:
     (image,) = pictures(tmp_path, range(1))
-    call = image_many("http://127.0.0.1:9/serve/api/v2", "k", asynchronous)
+    call = image_many("http://127.0.0.1:9/serve/api/v2", "k", backend)
     with image.open("rb") as opened:
         # mypy lets a str and a binary file through: they are iterables of str and of bytes, each a FileInput.
         for one in (str(image), image, image.read_bytes(), opened):

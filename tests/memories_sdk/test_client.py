@@ -1,6 +1,7 @@
 """create_client: configuration from arguments or the environment, and the key kept out of sight."""
 
 import asyncio
+import base64
 import logging
 import socket
 import ssl
@@ -130,10 +131,11 @@ def test_an_ssl_context_secures_async_calls_on_both_backends(async_backend: Asyn
     assert isinstance(raised.value.__cause__, httpx.ConnectTimeout)  # the handshake is part of connecting
 
 
+@pytest.mark.parametrize("credentials", ["", "user:p%40ss@"])
 def test_an_explicit_proxy_carries_async_calls_on_both_backends(
-    scripted: ScriptedServer, async_backend: AsyncBackend
+    scripted: ScriptedServer, async_backend: AsyncBackend, credentials: str
 ) -> None:
-    proxy = scripted.base_url.removesuffix("/serve/api/v2")
+    proxy = scripted.base_url.removesuffix("/serve/api/v2").replace("http://", f"http://{credentials}")
     scripted.script = [Scripted(200, b'{"code": 200, "msg": "ok", "data": {"embedding": [1]}}')]
 
     async def call(client: AuthenticatedClient) -> object:
@@ -150,8 +152,16 @@ def test_an_explicit_proxy_carries_async_calls_on_both_backends(
         async_backend=async_backend,
         environ={},
     )
-    assert isinstance(asyncio.run(call(client)), ImageEmbeddingResponse)
+    assert isinstance(asyncio.run(call(client)), ImageEmbeddingResponse)  # warnings are errors: none was given
     assert len(scripted.bodies) == 1
+    sent = scripted.headers[0].get("proxy-authorization")
+    assert sent == ("Basic " + base64.b64encode(b"user:p@ss").decode() if credentials else None)
+
+
+def test_the_aiohttp_backend_refuses_a_socks_proxy_itself() -> None:
+    # Not the sync pool's request for socksio: installing it would not help.
+    with pytest.raises(ConfigurationError, match="the aiohttp backend takes http:// and https:// proxies, not socks5"):
+        create_client(SECRET, proxy="socks5://127.0.0.1:1080", async_backend="aiohttp", environ={})
 
 
 def test_an_unknown_async_backend_is_refused() -> None:

@@ -28,6 +28,7 @@ from memories_sdk import (
     create_client,
 )
 from memories_sdk.memories import ClientOptions
+from memories_sdk.transport import AsyncBackend
 from mock_server import RunningMock
 from tests.memories_sdk.conftest import Pipe, Scripted, ScriptedServer, counting_mock
 
@@ -190,9 +191,11 @@ def test_a_derived_client_shares_the_connections_and_leaves_them_open() -> None:
 
 @pytest.mark.anyio
 async def test_the_async_client_does_the_same(
-    memories_mock: RunningMock, image: Path, scripted: ScriptedServer
+    memories_mock: RunningMock, image: Path, scripted: ScriptedServer, async_backend: AsyncBackend
 ) -> None:
-    async with AsyncMemories(memories_mock.api_key, base_url=memories_mock.base_url) as client:
+    async with AsyncMemories(
+        memories_mock.api_key, base_url=memories_mock.base_url, async_backend=async_backend
+    ) as client:
         by_file = await client.embeddings.image(file=image, model="mobileclip")
         with image.open("rb") as handle:
             uploaded = await client.assets.upload(file=handle)
@@ -206,9 +209,19 @@ async def test_the_async_client_does_the_same(
     assert by_file.data.embedding == by_asset.data.embedding == raw.parse().data.embedding
     assert (raw.status_code, raw_upload.status_code) == (200, 200)
     scripted.script = [Scripted(503), Scripted(200, EMBEDDED)]
-    async with AsyncMemories("k", base_url=scripted.base_url) as strict:
+    async with AsyncMemories("k", base_url=scripted.base_url, async_backend=async_backend) as strict:
         with pytest.raises(ServiceUnavailableError):
             await strict.with_options(max_retries=0).embeddings.image(file=PNG, model="mobileclip")
+
+
+@pytest.mark.parametrize(
+    ("async_backend", "refusal"),
+    [("httpx", "socksio"), ("aiohttp", "the aiohttp backend takes http:// and https:// proxies")],
+)
+def test_the_async_backend_is_the_one_chosen(async_backend: AsyncBackend, refusal: str) -> None:
+    # Each backend refuses a SOCKS proxy in its own words: the chosen one was built.
+    with pytest.raises(ConfigurationError, match=refusal):
+        AsyncMemories("k", proxy="socks5://127.0.0.1:1080", async_backend=async_backend, environ={})
 
 
 def test_the_clients_take_every_keyword_of_create_client_with_its_type() -> None:
