@@ -16,6 +16,7 @@ from memories_sdk.errors import ConfigurationError, MemoriesError
 from memories_sdk.files import IMAGE_TYPES, FileInput
 from memories_sdk.memories import AsyncMemories
 from memories_sdk.outputs import JsonlOutput, NpyOutput, Output, OutputError, error_fields
+from memories_sdk.transport import ASYNC_BACKENDS, AsyncBackend
 
 MODELS: tuple[EmbeddingModel, ...] = get_args(EmbeddingModel)
 SUFFIXES = " ".join(sorted(IMAGE_TYPES))
@@ -82,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument(
         "--base-url", metavar="URL", help="the API's base URL (default: MEMORIES_BASE_URL, else production)"
     )
+    embed.add_argument(
+        "--async-backend",
+        choices=ASYNC_BACKENDS,
+        default="httpx",
+        help="the connection pool: aiohttp (pip install 'memories-sdk[aiohttp]') keeps its pace at a high concurrency",
+    )
     return parser
 
 
@@ -93,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return embed(args.paths, args.model, args.output, args.format, args.concurrency, args.base_url)
+        return embed(
+            args.paths, args.model, args.output, args.format, args.concurrency, args.base_url, args.async_backend
+        )
     except UsageError as error:
         print(f"memories embed: error: {error}", file=sys.stderr)
         return 2
@@ -109,13 +118,14 @@ def embed(
     output_format: str | None,
     concurrency: int,
     base_url: str | None,
+    async_backend: AsyncBackend,
 ) -> int:
     """`memories embed`: the exit status."""
     images = find_images(paths)
     if not os.environ.get("MEMORIES_API_KEY", "").strip():  # create_client's message names its api_key= too
         raise UsageError("no API key: set MEMORIES_API_KEY")
     try:
-        client = AsyncMemories(base_url=base_url)
+        client = AsyncMemories(base_url=base_url, async_backend=async_backend)
     except ConfigurationError as error:
         raise UsageError(str(error)) from None
     try:

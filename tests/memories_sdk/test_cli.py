@@ -20,6 +20,7 @@ import pytest
 
 from memories_contract.images import encode, scene
 from memories_sdk.cli import main
+from memories_sdk.transport import AsyncBackend
 from tests.memories_sdk.conftest import CountingMock, counting_mock
 
 EMBED_PATH = "/serve/api/v2/embeddings/image"
@@ -66,10 +67,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int | st
 
 
 def test_embed_writes_a_line_per_image_and_exits_1_when_one_failed(
-    mock: CountingMock, photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    mock: CountingMock, photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], async_backend: AsyncBackend
 ) -> None:
     output = tmp_path / "vectors.jsonl"
-    status, stderr = run(capsys, "embed", photos, "--model", "mobileclip", "--output", output, "--concurrency", "2")
+    options = ("--concurrency", "2", "--async-backend", async_backend)
+    status, stderr = run(capsys, "embed", photos, "--model", "mobileclip", "--output", output, *options)
     assert status == 1
     by_path = {line["path"]: line for line in lines(output)}
     names = ["a.png", "b.jpg", "broken.png", "sub/c.webp", "sub/copy-of-a.PNG"]
@@ -84,6 +86,26 @@ def test_embed_writes_a_line_per_image_and_exits_1_when_one_failed(
     assert stderr[0].startswith(f"memories: {photos / 'broken.png'}: HTTP 400: ")
     assert stderr[-1] == "memories: 4 embedded, 1 failed"
     assert not [line for line in stderr if "%|" in line or "\r" in line]  # no bar: stderr is no terminal
+
+
+def test_the_async_backend_chosen_is_the_one_used(
+    mock: CountingMock,
+    photos: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")  # which each backend refuses in its own words
+    output = tmp_path / "vectors.jsonl"
+    command = ("embed", photos, "--model", "mobileclip", "--output", output, "--async-backend")
+    assert run(capsys, *command, "aiohttp") == (
+        2,
+        ["memories embed: error: the aiohttp backend takes http:// and https:// proxies, not socks5"],
+    )
+    status, stderr = run(capsys, *command, "httpx")
+    assert status == 2
+    assert "socksio" in stderr[0]
+    assert mock.paths == []
 
 
 def test_a_second_run_skips_what_is_embedded_and_tries_failures_again(
@@ -241,7 +263,13 @@ def test_the_help_says_what_the_command_does(capsys: pytest.CaptureFixture[str])
     embed_help = " ".join(help_text(capsys, "embed", "--help").split())  # as one line: argparse wraps by width
     needles = ["--model {mobileclip,multimodalembedding@001}", "--output FILE", "--concurrency N", "--base-url URL"]
     needles += ["--format {jsonl,npy}", "N x D float32", "resume", "Ctrl-C", "exit status: 0", "1 some failed"]
-    needles += ["2 usage error", ".webp", "MEMORIES_API_KEY", '"error": {"status": 415, "code": 415, "msg": "..."}']
+    needles += [
+        "--async-backend {httpx,aiohttp}",
+        "2 usage error",
+        ".webp",
+        "MEMORIES_API_KEY",
+        '"error": {"status": 415, "code": 415, "msg": "..."}',
+    ]
     assert [needle for needle in needles if needle not in embed_help] == []
     status, stderr = run(capsys)
     assert status == 2  # no command: the help on stderr, as for any usage error
