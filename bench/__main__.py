@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             with section("clients", "Clients: generated client, memories_sdk and raw httpx"):
                 results["clients"] = [
                     # A sequential batch lasts about a second, so a burst of noise sways it more: more rounds.
-                    dataclasses.asdict(clients.sync_rates(target, requests=1000, rounds=7)),
+                    dataclasses.asdict(clients.sync_rates(target, requests=1000, rounds=5)),
                     dataclasses.asdict(clients.async_rates(target, requests=1000, concurrency=32, rounds=3)),
                 ]
             with section("async backends", "Async backends: httpx and aiohttp"):
