@@ -128,7 +128,7 @@ def measure_soak(seconds: float, connections: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5, help="duration of each load measurement")
+    parser.add_argument("--seconds", type=float, default=4, help="duration of each load measurement")
     parser.add_argument("--soak-seconds", type=float, default=60, help="duration of the soak")
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["clients"] = [
                     # A sequential batch lasts about a second, so a burst of noise sways it more: more rounds.
                     dataclasses.asdict(clients.sync_rates(target, requests=1000, rounds=5)),
-                    dataclasses.asdict(clients.async_rates(target, requests=1000, concurrency=32, rounds=3)),
+                    dataclasses.asdict(clients.async_rates(target, requests=600, concurrency=32, rounds=3)),
                 ]
             with section("async backends", "Async backends: httpx and aiohttp"):
                 rows = backends.rates(target, BACKEND_SECONDS, rounds=3, warm_up=BACKEND_WARM_UP_SECONDS)

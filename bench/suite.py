@@ -12,10 +12,10 @@ PARTS = {
     "schemathesis against the mock, in process": ["contract_tests/test_schemathesis.py"],
     "client against the spec (hypothesis)": ["contract_tests/test_client_contract.py"],
     "client and mock end to end": ["contract_tests/test_end_to_end.py", "contract_tests/test_client_requests.py"],
-    # Not tests/test_distributions.py: building five wheels and fresh venvs is packaging, most of a minute of it.
+    # Not tests/test_distributions.py (packaging: building five wheels and fresh venvs) nor contract_tests/
+    # test_mutants.py (the mutant runner's own tests): a minute each on a loaded machine, for a 12-minute budget.
     "regeneration, README": ["tests/codegen/test_regeneration.py", "contract_tests/test_readme.py"],
     "memories-conformance against the mock": ["tests/memories_contract/test_conformance.py"],
-    "mutant runner": ["contract_tests/test_mutants.py"],
 }
 
 
