@@ -16,7 +16,7 @@
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -308,8 +308,21 @@ def probes(pictures: Pictures) -> list[Probe]:
     found.append(Probe("similarity", (*anchors, *copies), _nearest_copies(anchors, copies)))
     found += _refusals(pictures)
     foreign = embed_asset(model, credential=Credential.SECOND_KEY)
+    found.append(Probe("ownership", (foreign,), _unknown_to_the_second_key(foreign), needs=Credential.SECOND_KEY))
+    return found
+
+
+def _unknown_to_the_second_key(call: Call) -> Callable[[Exchanges], Verdict]:
     bad_request = documented_status("BadRequest")
     wanted = f"{bad_request}: an asset of API_KEY is unknown to API_KEY_2"
-    ownership = _refused(foreign, lambda status: status == bad_request, wanted)
-    found.append(Probe("ownership", (foreign,), ownership, needs=Credential.SECOND_KEY))
-    return found
+    refused = _refused(call, lambda status: status == bad_request, wanted)
+
+    def judge(exchanges: Exchanges) -> Verdict:
+        verdict = refused(exchanges)
+        if not verdict.passed and exchanges[call].status == documented_status("Unauthorized", call.path):
+            # The likelier mistake is the tester's: a key of another deployment, or none at all.
+            hint = "; is API_KEY_2 a key of this deployment? It must be another user's key that it accepts"
+            return replace(verdict, detail=verdict.detail + hint)
+        return verdict
+
+    return judge

@@ -180,3 +180,16 @@ def test_a_vector_is_read_only_from_a_success() -> None:
     assert vector is None
     assert problem is not None
     assert "answered 415 'Unsupported', not 200" in problem
+
+
+@pytest.mark.parametrize(
+    ("status", "passes", "hint"), [(400, True, False), (200, False, False), (404, False, False), (401, False, True)]
+)
+def test_ownership_wants_the_asset_unknown_and_a_refused_second_key_says_so(
+    status: int, passes: bool, hint: bool
+) -> None:
+    probe = PROBES["ownership"]
+    body = embedding([0.1] * 1408) if status == 200 else envelope(status)
+    verdict = judge(probe, {call: answered(call, status, body) for call in probe.calls})
+    assert verdict.passed is passes, verdict.detail
+    assert ("is API_KEY_2 a key of this deployment?" in verdict.detail) is hint
